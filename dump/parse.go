@@ -1,0 +1,208 @@
+package dump
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Sentinel causes, so callers can tell "wrong kind of file" from "damaged
+// syscope dump" with errors.Is.
+var (
+	// ErrEmpty reports an empty (or all-whitespace) input: typically a
+	// program that died before it could write its dump.
+	ErrEmpty = errors.New("empty file")
+	// ErrTruncated reports JSON that ends mid-value: typically a dump
+	// whose writer was killed or a disk that filled up.
+	ErrTruncated = errors.New("truncated (unexpected end of JSON)")
+	// ErrNotDump reports input that is not a syscope dump at all.
+	ErrNotDump = errors.New("not a syscope dump")
+)
+
+// SchemaError reports a dump whose schema this package cannot read, so a
+// newer dump is not silently misread by an older reader.
+type SchemaError struct {
+	Schema string
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("schema %q is not supported (this syscope reads %s)", e.Schema, SchemaV1)
+}
+
+// Read reads and validates the dump in the file at path. Errors start
+// with the path so a user juggling several dumps knows which one is bad.
+func Read(path string) (*Dump, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // already names the path and the cause
+	}
+	d, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+// wire mirrors Dump with pointers for the fields whose absence must be
+// told apart from a zero value.
+type wire struct {
+	Schema       *string           `json:"schema"`
+	GoVersion    string            `json:"go_version"`
+	Plan         string            `json:"plan"`
+	Consistent   *bool             `json:"consistent"`
+	HistBoundsNS []uint64          `json:"hist_bounds_ns"`
+	Events       map[string]uint64 `json:"events"`
+	Unsupported  []string          `json:"unsupported"`
+	Syscalls     []Syscall         `json:"syscalls"`
+}
+
+// Parse decodes and validates one dump. Unknown fields and unknown event
+// keys are accepted (forward compatibility within v1); anything after the
+// top-level object is rejected, since it means two dumps were concatenated
+// or the file was corrupted.
+func Parse(data []byte) (*Dump, error) {
+	raw, err := splitObject(data)
+	if err != nil {
+		return nil, err
+	}
+
+	// Look at the schema before decoding the rest: a future schema may
+	// change field types, and "unsupported schema" is the useful message.
+	var head struct {
+		Schema json.RawMessage `json:"schema"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotDump, err)
+	}
+	if len(head.Schema) == 0 || string(head.Schema) == "null" {
+		return nil, fmt.Errorf("missing schema (%w)", ErrNotDump)
+	}
+	var schema string
+	if err := json.Unmarshal(head.Schema, &schema); err != nil {
+		return nil, fmt.Errorf("%w: schema is %s, not a string", ErrNotDump, head.Schema)
+	}
+	if schema == "" {
+		return nil, fmt.Errorf("missing schema (%w)", ErrNotDump)
+	}
+	if schema != SchemaV1 {
+		return nil, &SchemaError{Schema: schema}
+	}
+
+	var w wire
+	if err := json.Unmarshal(raw, &w); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// Name the JSON field rather than the internal Go type.
+			return nil, fmt.Errorf("invalid %s dump: %s: %s is not a valid %s", SchemaV1, te.Field, te.Value, te.Type)
+		}
+		return nil, fmt.Errorf("invalid %s dump: %w", SchemaV1, err)
+	}
+	d := &Dump{
+		Schema:       schema,
+		GoVersion:    w.GoVersion,
+		Plan:         w.Plan,
+		HistBoundsNS: w.HistBoundsNS,
+		Events:       w.Events,
+		Unsupported:  w.Unsupported,
+		Syscalls:     w.Syscalls,
+	}
+	if w.Consistent == nil {
+		return nil, errors.New(`missing "consistent"`)
+	}
+	d.Consistent = *w.Consistent
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// splitObject returns the single top-level JSON object in data, turning the
+// decoder's generic errors into the causes a user can act on.
+func splitObject(data []byte) (json.RawMessage, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, ErrEmpty
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, ErrTruncated
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNotDump, err)
+	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("%w: top-level JSON value is %s, not an object", ErrNotDump, kind(raw[0]))
+	}
+	off := dec.InputOffset()
+	if rest := bytes.TrimSpace(data[off:]); len(rest) > 0 {
+		return nil, fmt.Errorf("trailing data after the dump object at byte %d: %q", off, snippet(rest))
+	}
+	return raw, nil
+}
+
+func kind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	default:
+		return "a number"
+	}
+}
+
+func snippet(b []byte) []byte {
+	if len(b) > 20 {
+		return append(b[:20:20], "..."...)
+	}
+	return b
+}
+
+// validate checks the invariants the report relies on.
+func (d *Dump) validate() error {
+	if len(d.HistBoundsNS) == 0 {
+		return errors.New(`missing "hist_bounds_ns"`)
+	}
+	for i := 1; i < len(d.HistBoundsNS); i++ {
+		if d.HistBoundsNS[i] <= d.HistBoundsNS[i-1] {
+			return fmt.Errorf("hist_bounds_ns: bounds must be strictly increasing, but bound %d (%d) <= bound %d (%d)",
+				i, d.HistBoundsNS[i], i-1, d.HistBoundsNS[i-1])
+		}
+	}
+	if d.Events == nil {
+		return errors.New(`missing "events"`)
+	}
+	for _, name := range EventNames {
+		if _, ok := d.Events[name]; !ok {
+			return fmt.Errorf("events: missing %q", name)
+		}
+	}
+	for i, s := range d.Syscalls {
+		if err := s.validate(len(d.HistBoundsNS)); err != nil {
+			return fmt.Errorf("syscalls[%d] (%s): %w", i, s.Name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Syscall) validate(buckets int) error {
+	switch {
+	case s.Trap < -1:
+		return fmt.Errorf("trap %d is invalid (the only negative trap is -1, unknown)", s.Trap)
+	case s.Name == "":
+		return errors.New("missing name")
+	case s.Path == "":
+		return errors.New("missing path")
+	case len(s.Hist) != buckets:
+		return fmt.Errorf("hist has %d buckets, want %d", len(s.Hist), buckets)
+	}
+	return nil
+}

@@ -1,0 +1,12 @@
+// Package syscope holds the files the overlay generator embeds: the hook
+// plans (patches/) and the sources syscope adds to package runtime and
+// package syscall (runtime/, syscall/). See tools/syscope for the command.
+package syscope
+
+import "embed"
+
+// Files are the plans and the added sources. go:embed cannot reach "..",
+// so this file sits at the module root.
+//
+//go:embed patches/*.plan runtime/*.go runtime/*.s syscall/*.go
+var Files embed.FS

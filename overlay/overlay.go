@@ -1,0 +1,123 @@
+package overlay
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Options say which toolchain to instrument and where.
+type Options struct {
+	GOROOT string // "" means `go env GOROOT` of the go on PATH
+	Dir    string // output dir; "" means the cache
+	Force  bool   // try the newest plan on a newer release
+}
+
+// Result describes a generated (or cached) overlay.
+type Result struct {
+	Release string
+	Plan    *Plan
+	GOROOT  string // the GOROOT the overlay's paths are under; use it to build
+	JSON    string // path of overlay.json
+	Cached  bool
+	Elapsed time.Duration
+}
+
+// GoCommand is the go binary that must run the build: the one in GOROOT.
+func (r *Result) GoCommand() string { return filepath.Join(r.GOROOT, "bin", "go") }
+
+// Env is what the build's environment must hold so that cmd/go uses
+// r.GOROOT itself: no toolchain switch, and no go env file from a newer go.
+func (r *Result) Env() []string {
+	return []string{"GOROOT=" + r.GOROOT, "GOTOOLCHAIN=local", "GOENV=off"}
+}
+
+// CacheDir is where overlays and GOROOT links are kept.
+func CacheDir() (string, error) {
+	if d := os.Getenv("SYSCOPE_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "syscope"), nil
+}
+
+// Generate builds the overlay for a toolchain. A failure leaves nothing
+// behind: no overlay.json is written unless every edit applied.
+func Generate(o Options) (*Result, error) {
+	start := time.Now()
+	goroot := o.GOROOT
+	if goroot == "" {
+		var err error
+		if goroot, err = GoEnvGOROOT(); err != nil {
+			return nil, err
+		}
+	}
+	goroot, err := filepath.Abs(goroot)
+	if err != nil {
+		return nil, err
+	}
+	release, err := Version(goroot)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := Plans()
+	if err != nil {
+		return nil, err
+	}
+	p, err := Select(plans, release, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := CacheDir()
+	if err != nil && (o.Dir == "" || inModCache(goroot)) {
+		return nil, fmt.Errorf("no cache directory: %w", err)
+	}
+	// cmd/go refuses (go1.25+) or breaks on (go1.19) overlays of files
+	// beneath GOMODCACHE, where GOTOOLCHAIN puts toolchains. A symlink
+	// outside it names the same files under a path it accepts.
+	if inModCache(goroot) {
+		link := filepath.Join(cache, "goroot", release)
+		if dst, err := os.Readlink(link); err != nil || dst != goroot {
+			os.MkdirAll(filepath.Dir(link), 0o755)
+			os.Remove(link)
+			if err := os.Symlink(goroot, link); err != nil {
+				return nil, fmt.Errorf("linking GOROOT outside the module cache: %w", err)
+			}
+		}
+		goroot = link
+	}
+	key, err := Key(goroot, release, p)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Release: release, Plan: p, GOROOT: goroot}
+	dir := o.Dir
+	if dir == "" {
+		dir = filepath.Join(cache, "overlay", release+"-"+key)
+		if _, err := os.Stat(filepath.Join(dir, "overlay.json")); err == nil {
+			r.JSON, r.Cached, r.Elapsed = filepath.Join(dir, "overlay.json"), true, time.Since(start)
+			return r, nil
+		}
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
+	files, err := Files(goroot, release, p)
+	if err != nil {
+		return nil, err
+	}
+	if r.JSON, err = Write(dir, goroot, files); err != nil {
+		return nil, fmt.Errorf("writing overlay: %w", err)
+	}
+	r.Elapsed = time.Since(start)
+	return r, nil
+}
+
+func inModCache(goroot string) bool {
+	return strings.Contains(filepath.ToSlash(goroot), "/golang.org/toolchain@")
+}

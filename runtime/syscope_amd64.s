@@ -1,0 +1,60 @@
+//go:build ignore
+
+// Helpers for syscope's hooks. They are assembly so that the added Go
+// files import nothing: the runtime's internal atomic and sys packages
+// moved between releases, and one source must build on all of them.
+
+#include "textflag.h"
+
+// func syscopeTicks() uint64
+// RDTSC without a fence: syscalls last hundreds of cycles, so the
+// reordering error is noise, and a fence would cost more than the hook.
+TEXT runtime·syscopeTicks(SB),NOSPLIT,$0-8
+	RDTSC
+	SHLQ	$32, DX
+	ORQ	DX, AX
+	MOVQ	AX, ret+0(FP)
+	RET
+
+// func syscopeLen64(x uint64) uint64
+// Number of bits needed to represent x (bits.Len64).
+TEXT runtime·syscopeLen64(SB),NOSPLIT,$0-16
+	MOVQ	x+0(FP), AX
+	MOVQ	$-1, CX
+	BSRQ	AX, AX
+	CMOVQEQ	CX, AX
+	INCQ	AX
+	MOVQ	AX, ret+8(FP)
+	RET
+
+// func syscopeXadd64(p *uint64, d uint64)
+TEXT runtime·syscopeXadd64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	d+8(FP), AX
+	LOCK
+	XADDQ	AX, 0(BX)
+	RET
+
+// func syscopeCas64(p *uint64, old, new uint64) bool
+TEXT runtime·syscopeCas64(SB),NOSPLIT,$0-25
+	MOVQ	p+0(FP), BX
+	MOVQ	old+8(FP), AX
+	MOVQ	new+16(FP), CX
+	LOCK
+	CMPXCHGQ	CX, 0(BX)
+	SETEQ	ret+24(FP)
+	RET
+
+// func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
+// A raw system call for the dump writer; it returns -errno on failure.
+TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
+	MOVQ	a1+8(FP), DI
+	MOVQ	a2+16(FP), SI
+	MOVQ	a3+24(FP), DX
+	MOVQ	a4+32(FP), R10
+	MOVQ	a5+40(FP), R8
+	MOVQ	a6+48(FP), R9
+	MOVQ	trap+0(FP), AX
+	SYSCALL
+	MOVQ	AX, ret+56(FP)
+	RET

@@ -1,0 +1,116 @@
+// Syscope builds Go programs against an instrumented runtime and reads
+// what it records: how each goroutine entered and left its system calls,
+// when sysmon took a P from one, and which threads that created.
+//
+// Usage:
+//
+//	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
+//	syscope build|test|run [go flags] [packages]
+//	syscope report [-format text|json] dump.json
+//	syscope versions
+//
+// # Commands
+//
+// overlay makes the overlay for a toolchain: patched copies of
+// runtime/proc.go, runtime2.go, cgocall.go and syscall/syscall_linux.go,
+// plus syscope's own runtime and syscall files. The toolchain is the one
+// `go env GOROOT` names (GOTOOLCHAIN is honoured) unless -goroot is set.
+// Without -o the overlay goes to a cache directory keyed by the release
+// and a hash of the files it patched ($SYSCOPE_CACHE, default
+// $XDG_CACHE_HOME/syscope). The last line of output is the path of
+// overlay.json. -v prints the release, the plan and the time taken.
+//
+// build, test and run are the go command with -overlay applied, run from
+// the toolchain's own GOROOT.
+//
+// report prints a dump as a table like `strace -c`, followed by the
+// scheduler events and their ratios.
+//
+// versions lists the plans: the releases each covers and the events it
+// cannot record.
+//
+// # The instrumented program
+//
+// SYSCOPE_OUT=file makes the program write its dump (JSON, schema
+// syscope/v1) to file when it exits, by return from main or by os.Exit.
+// SYSCOPE=off turns recording off. SYSCOPE_OUT is ignored when the
+// program runs setuid or setgid. A dump that cannot be written costs one
+// line on standard error and never changes the exit status.
+//
+// # Toolchains in the module cache
+//
+// Toolchains that GOTOOLCHAIN fetches live under GOMODCACHE, where
+// go1.25 and later refuse overlays and go1.19 breaks them. syscope
+// overlay then links the GOROOT from its cache and writes the overlay for
+// the link; build with that link's go and GOROOT:
+//
+//	ov=$(syscope overlay | tail -1)
+//	GOROOT=$link GOTOOLCHAIN=local $link/bin/go build -overlay=$ov .
+//
+// where $link is the GOROOT that `syscope overlay -v` prints.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+)
+
+type command struct {
+	name, usage string
+	run         func(args []string) error
+}
+
+var commands = []command{
+	{"overlay", "overlay [-goroot dir] [-o dir] [-force] [-v]", runOverlay},
+	{"build", "build [go flags] [packages]", goCommand("build")},
+	{"test", "test [go flags] [packages]", goCommand("test")},
+	{"run", "run [go flags] package [arguments]", goCommand("run")},
+	{"report", "report [-format text|json] dump.json", runReport},
+	{"versions", "versions", runVersions},
+}
+
+func usage() {
+	fmt.Fprintf(os.Stderr, "usage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "\tsyscope %s\n", c.usage)
+	}
+	fmt.Fprintf(os.Stderr, "run 'go doc github.com/syscope/syscope/tools/syscope' for the manual\n")
+	os.Exit(2)
+}
+
+// errUsage makes main exit 2 without more text.
+var errUsage = fmt.Errorf("usage")
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("syscope: ")
+	flag.Usage = usage
+	flag.Parse()
+	if flag.NArg() == 0 {
+		usage()
+	}
+	for _, c := range commands {
+		if c.name == flag.Arg(0) {
+			err := c.run(flag.Args()[1:])
+			if err == errUsage {
+				os.Exit(2)
+			}
+			if ee, ok := err.(exitError); ok {
+				os.Exit(int(ee))
+			}
+			if err != nil {
+				log.Fatal(err)
+			}
+			return
+		}
+	}
+	log.Printf("unknown command %q", flag.Arg(0))
+	usage()
+}
+
+// exitError carries the exit status of a go command we ran.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
