@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -102,7 +103,8 @@ func locate(f *ast.File, tf *token.File, src []byte, e *Edit) ([]int, error) {
 		if !ok || n == fn.Body {
 			return true
 		}
-		if h, line := head(tf, src, s); h != e.Anchor && line != e.Anchor {
+		h, line := head(tf, src, s)
+		if !slices.Contains(e.Alts, h) && !slices.Contains(e.Alts, line) {
 			return true
 		}
 		switch e.Mode {

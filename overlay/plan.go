@@ -11,7 +11,8 @@
 //	-- src/runtime/proc.go --
 //	edit enter                    # name, for errors
 //		func reentersyscall       # or: type m
-//		after "gp := getg()"      # before, after, inside, before-each, top, field
+//		after "gp := getg()"      # before, after, inside, before-each, top, field;
+//		                          # several quoted anchors are alternatives
 //		insert "syscopeEnter(gp.m)"
 //
 // Anchors are statements matched by their first source line, found with
@@ -50,7 +51,8 @@ type Edit struct {
 	Func   string // function name, or "" when Type is set
 	Type   string
 	Mode   string // before, after, inside, before-each, top, field
-	Anchor string
+	Anchor string   // for errors: the alternatives joined by " | "
+	Alts   []string // statement heads, any one of which anchors the edit
 	Code   string
 	line   int // line in the plan, for errors
 }
@@ -161,11 +163,12 @@ func parseEdits(plan, path string, line0 int, data []byte) (*FileEdits, error) {
 			}
 			cur.Mode = key
 			if needs {
-				s, err := strconv.Unquote(rest)
-				if err != nil {
-					return nil, bad(key + " needs a quoted anchor")
+				alts, err := unquoteAll(rest)
+				if err != nil || len(alts) == 0 {
+					return nil, bad(key + " needs quoted anchors")
 				}
-				cur.Anchor = s
+				cur.Alts = alts
+				cur.Anchor = strings.Join(alts, " | ")
 			}
 		}
 	}
@@ -173,6 +176,21 @@ func parseEdits(plan, path string, line0 int, data []byte) (*FileEdits, error) {
 		return nil, err
 	}
 	return fe, nil
+}
+
+// unquoteAll splits `"a" "b"` into its strings.
+func unquoteAll(s string) ([]string, error) {
+	var out []string
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		q, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return nil, err
+		}
+		u, _ := strconv.Unquote(q)
+		out = append(out, u)
+		s = s[len(q):]
+	}
+	return out, nil
 }
 
 // stripComment drops a "#" comment that is not inside a quoted string.

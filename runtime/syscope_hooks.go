@@ -45,10 +45,10 @@ var syscopeEventNames = [syscopeNumEvents]string{
 }
 
 const (
-	syscopeSlots   = 16   // per-M trap slots, direct mapped by key
-	syscopeBuckets = 64   // latency histogram buckets, two per power of two
-	syscopeShift   = 6    // ticks below 1<<syscopeShift share bucket 0..1
-	syscopeKeys    = 1024 // global table index: trap+2; 1 = unknown, 0 = unused
+	syscopeSlots      = 16   // per-M trap slots, direct mapped by key
+	syscopeBuckets    = 64   // latency histogram buckets, two per power of two
+	syscopeShift      = 6    // ticks below 1<<syscopeShift share bucket 0..1
+	syscopeKeys       = 1024 // global table index: trap+2; 1 = unknown, 0 = unused
 	syscopeKeyUnknown = 1
 )
 

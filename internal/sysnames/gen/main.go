@@ -1,5 +1,3 @@
-
-
 // gen writes zsysnames.go: linux/amd64 system call names taken from the
 // SYS_* constants of golang.org/x/sys/unix, so no table is typed by hand.
 package main
