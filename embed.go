@@ -9,4 +9,5 @@ import "embed"
 // so this file sits at the module root.
 //
 //go:embed patches/*.plan runtime/*.go runtime/*.s syscall/*.go
+//go:embed demo/demo.txtar
 var Files embed.FS

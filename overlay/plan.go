@@ -50,7 +50,7 @@ type Edit struct {
 	Name   string
 	Func   string // function name, or "" when Type is set
 	Type   string
-	Mode   string // before, after, inside, before-each, top, field
+	Mode   string   // before, after, inside, before-each, top, field
 	Anchor string   // for errors: the alternatives joined by " | "
 	Alts   []string // statement heads, any one of which anchors the edit
 	Code   string

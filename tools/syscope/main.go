@@ -8,6 +8,7 @@
 //	syscope build|test|run [go flags] [packages]
 //	syscope report [-format text|json] dump.json
 //	syscope versions
+//	syscope demo
 //
 // # Commands
 //
@@ -28,6 +29,10 @@
 //
 // versions lists the plans: the releases each covers and the events it
 // cannot record.
+//
+// demo builds a small embedded program with the overlay, runs it and
+// prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
+// read(2) with GOMAXPROCS=2, the article's thread explosion.
 //
 // # The instrumented program
 //
@@ -69,6 +74,7 @@ var commands = []command{
 	{"run", "run [go flags] package [arguments]", goCommand("run")},
 	{"report", "report [-format text|json] dump.json", runReport},
 	{"versions", "versions", runVersions},
+	{"demo", "demo", runDemo},
 }
 
 func usage() {

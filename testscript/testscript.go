@@ -1,0 +1,171 @@
+// Package testscript runs txtar scripts against a toolchain built with
+// and without syscope's overlay, and asserts on the dumps. It exports its
+// commands and conditions so users can write their own regression suites.
+//
+// Commands (in addition to testscript's own):
+//
+//	dump file check                 conservation holds and the dump is consistent
+//	dump file KEY OP N              KEY is an event (enter, sysmon_retake, ...) or
+//	                                NAME.calls / NAME.errors for a syscall row;
+//	                                OP is == != >= <= > <; N is a number or @file
+//	                                holding one
+//	normalize file                  rewrites addresses, offsets, fp/sp/pc values
+//	                                and goroutine ids in file to fixed text, for cmp
+//
+// Conditions:
+//
+//	[plan:go1.26]                   the toolchain under test uses that plan
+//	[release:go1.25]                the toolchain under test is go1.25 or newer
+//
+// These describe the toolchain under test ($GOTOOLCHAIN in the script),
+// not the go that runs the tests, which is what testscript's [go1.x] means.
+//
+// NOTE: If you change the list above, update Cmds and Condition.
+package testscript
+
+import (
+	"fmt"
+	"go/version"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/overlay"
+)
+
+// Cmds are the script commands syscope adds. Keep sorted by name.
+var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"dump":      cmdDump,
+	"normalize": cmdNormalize,
+}
+
+func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! dump")
+	}
+	if len(args) != 2 && len(args) != 4 {
+		ts.Fatalf("usage: dump file check | dump file KEY OP N")
+	}
+	d, err := dump.Read(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(args) == 2 {
+		if args[1] != "check" {
+			ts.Fatalf("usage: dump file check")
+		}
+		ts.Check(d.Check())
+		if !d.Consistent {
+			ts.Fatalf("dump is not consistent")
+		}
+		return
+	}
+	got, err := value(d, args[1])
+	ts.Check(err)
+	want, err := operand(ts, args[3])
+	ts.Check(err)
+	ok := map[string]bool{"==": got == want, "!=": got != want, ">=": got >= want, "<=": got <= want, ">": got > want, "<": got < want}
+	r, known := ok[args[2]]
+	if !known {
+		ts.Fatalf("dump: unknown operator %q", args[2])
+	}
+	if !r {
+		ts.Fatalf("dump: %s = %d, want %s %d", args[1], got, args[2], want)
+	}
+	ts.Logf("dump: %s = %d", args[1], got)
+}
+
+func value(d *dump.Dump, key string) (int64, error) {
+	if name, field, ok := strings.Cut(key, "."); ok {
+		var n uint64
+		found := false
+		for _, s := range d.Syscalls {
+			if s.Name != name {
+				continue
+			}
+			found = true
+			switch field {
+			case "calls":
+				n += s.Calls
+			case "errors":
+				n += s.Errors
+			default:
+				return 0, fmt.Errorf("dump: unknown field %q (want calls or errors)", field)
+			}
+		}
+		if !found {
+			return 0, nil
+		}
+		return int64(n), nil
+	}
+	if d.Events == nil {
+		return 0, fmt.Errorf("dump: no events")
+	}
+	v, ok := d.Events[key]
+	if !ok {
+		return 0, fmt.Errorf("dump: no event %q", key)
+	}
+	return int64(v), nil
+}
+
+func operand(ts *testscript.TestScript, s string) (int64, error) {
+	if f, ok := strings.CutPrefix(s, "@"); ok {
+		s = strings.TrimSpace(ts.ReadFile(f))
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+var normRE = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`\+0x[0-9a-f]+`), "+0xX"},
+	{regexp.MustCompile(`0x[0-9a-f]+`), "0xX"},
+	{regexp.MustCompile(`\b(fp|sp|pc)=\S+`), "$1=X"},
+	{regexp.MustCompile(`goroutine \d+ gp=\S+ m=\d+ mp=\S+`), "goroutine N gp=X m=N mp=X"},
+	// Goroutine ids come from per-P caches, so they vary from run to run
+	// of the same vanilla binary.
+	{regexp.MustCompile(`goroutine \d+`), "goroutine N"},
+	{regexp.MustCompile(`\[(\d+ minutes|running|syscall|chan receive|select|IO wait|sleep|semacquire|runnable)[^\]]*\]`), "[$1]"},
+}
+
+func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! normalize")
+	}
+	if len(args) != 1 {
+		ts.Fatalf("usage: normalize file")
+	}
+	s := ts.ReadFile(args[0])
+	for _, n := range normRE {
+		s = n.re.ReplaceAllString(s, n.repl)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(s), 0o644))
+}
+
+// Condition answers [plan:NAME] and [release:goX.Y] for the toolchain
+// whose GOROOT is goroot.
+func Condition(goroot string) func(cond string) (bool, error) {
+	return func(cond string) (bool, error) {
+		rel, err := overlay.Version(goroot)
+		if err != nil {
+			return false, err
+		}
+		if name, ok := strings.CutPrefix(cond, "plan:"); ok {
+			plans, err := overlay.Plans()
+			if err != nil {
+				return false, err
+			}
+			p, err := overlay.Select(plans, rel, false)
+			if err != nil {
+				return false, nil
+			}
+			return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan") == name, nil
+		}
+		if v, ok := strings.CutPrefix(cond, "release:"); ok {
+			return version.Compare(rel, v) >= 0, nil
+		}
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+}
