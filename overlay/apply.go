@@ -124,6 +124,10 @@ func locate(f *ast.File, tf *token.File, src []byte, e *Edit) ([]int, error) {
 	switch {
 	case len(hits) == 0:
 		return nil, fmt.Errorf("anchor %q not found in func %s", e.Anchor, e.Func)
+	case e.Nth > 0 && len(hits) < e.Nth:
+		return nil, fmt.Errorf("anchor %q matched %d times in func %s, want at least %d", e.Anchor, len(hits), e.Func, e.Nth)
+	case e.Nth > 0:
+		hits = hits[e.Nth-1 : e.Nth]
 	case e.Mode != "before-each" && len(hits) > 1:
 		return nil, fmt.Errorf("anchor %q matched %d times in func %s, want 1", e.Anchor, len(hits), e.Func)
 	}

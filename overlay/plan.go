@@ -14,6 +14,7 @@
 //		after "gp := getg()"      # before, after, inside, before-each, top, field;
 //		                          # several quoted anchors are alternatives
 //		insert "syscopeEnter(gp.m)"
+//		nth 1                     # optional: the first of several matches, in source order
 //
 // Anchors are statements matched by their first source line, found with
 // go/ast inside the named function only. Inserted code always goes on an
@@ -54,6 +55,7 @@ type Edit struct {
 	Anchor string   // for errors: the alternatives joined by " | "
 	Alts   []string // statement heads, any one of which anchors the edit
 	Code   string
+	Nth    int // with several matches, use the Nth (1-based); 0 means exactly one
 	line   int // line in the plan, for errors
 }
 
@@ -150,6 +152,12 @@ func parseEdits(plan, path string, line0 int, data []byte) (*FileEdits, error) {
 			cur.Func = rest
 		case key == "type":
 			cur.Type = rest
+		case key == "nth":
+			n, err := strconv.Atoi(rest)
+			if err != nil || n < 1 {
+				return nil, bad("nth needs a positive number")
+			}
+			cur.Nth = n
 		case key == "insert":
 			s, err := strconv.Unquote(rest)
 			if err != nil {

@@ -82,7 +82,10 @@ type syscopeStat struct {
 }
 
 var (
-	syscopeOn       bool // set once in schedinit; Ms made after get a record
+	// syscopeOn is set once in schedinit; Ms made after get a record.
+	// Package syscall reads it too, so its hook costs one compare when off.
+	//go:linkname syscopeOn
+	syscopeOn       bool
 	syscopeM0       syscopeM
 	syscopeStartTk  uint64
 	syscopeStartNs  int64
@@ -119,8 +122,21 @@ func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 
 //go:nosplit
 func syscopeEv(e int) {
-	if s := getg().m.syscope; s != nil {
-		s.ev[e]++
+	if syscopeOn {
+		if s := getg().m.syscope; s != nil {
+			s.ev[e]++
+		}
+	}
+}
+
+// syscopeEvM is syscopeEv for a site that already holds its m.
+//
+//go:nosplit
+func syscopeEvM(mp *m, e int) {
+	if syscopeOn {
+		if s := mp.syscope; s != nil {
+			s.ev[e]++
+		}
 	}
 }
 
@@ -129,9 +145,11 @@ func syscopeEv(e int) {
 //
 //go:nosplit
 func syscopeEnter(mp *m) {
-	if s := mp.syscope; s != nil {
-		s.ev[syscopeEvEnter]++
-		s.t0 = syscopeTicks()
+	if syscopeOn {
+		if s := mp.syscope; s != nil {
+			s.ev[syscopeEvEnter]++
+			s.t0 = syscopeTicks()
+		}
 	}
 }
 
@@ -141,8 +159,10 @@ func syscopeEnter(mp *m) {
 //
 //go:nosplit
 func syscopeExit(mp *m) {
-	if s := mp.syscope; s != nil && s.t0 != 0 {
-		syscopeRecord(s, syscopeKeyUnknown, 0)
+	if syscopeOn {
+		if s := mp.syscope; s != nil && s.t0 != 0 {
+			syscopeRecord(s, syscopeKeyUnknown, 0)
+		}
 	}
 }
 
@@ -177,27 +197,27 @@ func syscopeOwnP(mp *m, pp *p) {
 //go:linkname syscopeSyscallEnd
 //go:nosplit
 func syscopeSyscallEnd(trap, errno uintptr) {
-	s := getg().m.syscope
-	if s == nil || s.t0 == 0 {
+	r := getg().m.syscope
+	if r == nil || r.t0 == 0 {
 		return
 	}
 	key := trap + 2
 	if key >= syscopeKeys {
 		key = syscopeKeyUnknown // no such trap on linux/amd64 today
 	}
-	syscopeRecord(s, key, errno)
+	syscopeRecord(r, key, errno)
 }
 
+// syscopeRecord closes the open call on r under key. It is small enough
+// to inline into its two callers, which saves a frame on the hot path.
+//
 //go:nosplit
 func syscopeRecord(r *syscopeM, key, errno uintptr) {
 	dt := syscopeTicks() - r.t0
 	r.t0 = 0
 	s := &r.slots[key%syscopeSlots]
 	if s.key != key {
-		if s.key != 0 {
-			syscopeFlush(s)
-		}
-		s.key = key
+		syscopeEvict(s, key)
 	}
 	s.calls++
 	if errno != 0 {
@@ -213,33 +233,46 @@ func syscopeRecord(r *syscopeM, key, errno uintptr) {
 	}
 }
 
-// syscopeBucket maps ticks to a histogram bucket: two buckets per power
-// of two of dt>>syscopeShift.
+// syscopeBucket maps ticks to a histogram bucket, two per power of two
+// of v = dt>>syscopeShift. The float64 exponent and top mantissa bit of v
+// give the bucket with no call and no loop: bucket i >= 1 holds v in
+// [syscopeBucketLow(i), syscopeBucketLow(i+1)).
 //
 //go:nosplit
 func syscopeBucket(dt uint64) uintptr {
-	v := dt >> syscopeShift
-	l := syscopeLen64(v)
-	b := l
-	if l >= 2 {
-		b = 2*l - 2 + (v>>(l-2))&1
+	k := float64bits(float64(int64(dt>>syscopeShift))) >> 51
+	if k < 2045 {
+		return 0 // v == 0
 	}
-	if b >= syscopeBuckets {
-		b = syscopeBuckets - 1
+	if k -= 2045; k >= syscopeBuckets {
+		return syscopeBuckets - 1
 	}
-	return uintptr(b)
+	return uintptr(k)
 }
 
-// syscopeBucketLow is the smallest v (ticks>>syscopeShift) in bucket b.
+// syscopeBucketLow is the smallest v (ticks>>syscopeShift) in bucket b,
+// rounded up to an integer.
 func syscopeBucketLow(b uint64) uint64 {
-	if b < 2 {
-		return b
+	if b == 0 {
+		return 0
 	}
-	k := (b + 2) / 2
-	if b%2 == 0 {
-		return 1 << (k - 1)
+	k := b + 2045
+	e := k>>1 - 1023
+	lo := uint64(1) << e
+	if k&1 == 1 {
+		lo += (lo + 1) / 2 // 1.5 * 2^e, rounded up
 	}
-	return 3 << (k - 2)
+	return lo
+}
+
+// syscopeEvict gives slot s to key, flushing what it held.
+//
+//go:nosplit
+func syscopeEvict(s *syscopeSlot, key uintptr) {
+	if s.key != 0 {
+		syscopeFlush(s)
+	}
+	s.key = key
 }
 
 // syscopeFlush moves a slot's figures into the global table and empties it.

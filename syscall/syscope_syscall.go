@@ -10,3 +10,8 @@ import _ "unsafe" // for go:linkname
 
 //go:linkname runtime_syscopeSyscallEnd runtime.syscopeSyscallEnd
 func runtime_syscopeSyscallEnd(trap, errno uintptr)
+
+// runtime_syscopeOn is false when SYSCOPE=off: the hook is then one compare.
+//
+//go:linkname runtime_syscopeOn runtime.syscopeOn
+var runtime_syscopeOn bool
