@@ -216,11 +216,19 @@ func syscopeWrite(path string, consistent bool) {
 		syscopeS("false")
 	}
 	syscopeS(`,"hist_bounds_ns":[`)
+	// Bucket 2 ([1.5, 2) of v) holds no integer v; its bound is nudged
+	// past its neighbour's so bounds stay strictly increasing.
+	var prev uint64
 	for b := uint64(0); b < syscopeBuckets; b++ {
 		if b > 0 {
 			syscopeS(",")
 		}
-		syscopeU(ns(syscopeBucketLow(b+1) << syscopeShift))
+		v := ns(syscopeBucketLow(b+1) << syscopeShift)
+		if v <= prev {
+			v = prev + 1
+		}
+		syscopeU(v)
+		prev = v
 	}
 	syscopeS(`],"events":{`)
 	for i, n := range syscopeEventNames {
