@@ -1,0 +1,127 @@
+// Bench measures what syscope adds to one syscall.Syscall(SYS_GETPID)
+// round trip, for the toolchains named on the command line ("local" is
+// the go on PATH).
+//
+// Usage:
+//
+//	go run ./tools/bench [-wall dir] [toolchain...]
+//
+// It builds a loop program vanilla and with the overlay and counts user
+// instructions under callgrind (GODEBUG=asyncpreemptoff=1) for N and 2N
+// iterations, so start-up cancels out: instrumented on, instrumented with
+// SYSCOPE=off, and vanilla. With -wall it also writes paired wall-clock
+// runs, alternating vanilla and instrumented, as vanilla.txt and
+// syscope.txt in dir, in the benchmark format that benchstat reads.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const prog = `package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	t := time.Now()
+	for i := 0; i < n; i++ {
+		syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+	}
+	if len(os.Args) > 2 {
+		fmt.Printf("BenchmarkGetpid-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
+	}
+}
+`
+
+const n = 100000
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("bench: ")
+	wall := flag.String("wall", "", "write paired wall-clock results into `dir`")
+	flag.Parse()
+	tcs := flag.Args()
+	if len(tcs) == 0 {
+		tcs = []string{"local"}
+	}
+	syscope, err := filepath.Abs("syscope.bin")
+	check(err)
+	run("", nil, "go", "build", "-o", syscope, "./tools/syscope")
+	defer os.Remove(syscope)
+	fmt.Printf("%-10s %8s %8s %8s %8s %8s\n", "toolchain", "vanilla", "on", "off", "+on", "+off")
+	for _, tc := range tcs {
+		dir, err := os.MkdirTemp("", "syscope-bench-")
+		check(err)
+		check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bench\n\ngo 1.16\n"), 0o644))
+		check(os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644))
+		env := []string{"GOTOOLCHAIN=" + tc, "GOENV=off", "GOFLAGS="}
+		run(dir, env, "go", "build", "-o", "vanilla", ".")
+		run(dir, env, syscope, "build", "-o", "syscope", ".")
+		van := perIter(dir, "vanilla", nil)
+		on := perIter(dir, "syscope", nil)
+		off := perIter(dir, "syscope", []string{"SYSCOPE=off"})
+		fmt.Printf("%-10s %8d %8d %8d %+8d %+8d\n", tc, van, on, off, on-van, off-van)
+		if *wall != "" {
+			check(os.MkdirAll(*wall, 0o755))
+			var v, s bytes.Buffer
+			for i := 0; i < 10; i++ {
+				v.Write(run(dir, nil, "./vanilla", "1000000", "wall"))
+				s.Write(run(dir, nil, "./syscope", "1000000", "wall"))
+			}
+			check(os.WriteFile(filepath.Join(*wall, "vanilla.txt"), v.Bytes(), 0o644))
+			check(os.WriteFile(filepath.Join(*wall, "syscope.txt"), s.Bytes(), 0o644))
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+var collected = regexp.MustCompile(`Collected : (\d+)`)
+
+// perIter is the instruction count per loop iteration: (I(2N) - I(N)) / N.
+func perIter(dir, bin string, env []string) int64 {
+	count := func(iters int) int64 {
+		out := run(dir, append(env, "GODEBUG=asyncpreemptoff=1"), "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "./"+bin, strconv.Itoa(iters))
+		m := collected.FindSubmatch(out)
+		if m == nil {
+			log.Fatalf("no callgrind total in:\n%s", out)
+		}
+		v, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		return v
+	}
+	return (count(2*n) - count(n) + n/2) / n
+}
+
+func run(dir string, env []string, name string, args ...string) []byte {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		log.Fatalf("%s %s: %v (%v)\n%s", name, strings.Join(args, " "), err, time.Since(start), out)
+	}
+	return out
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
