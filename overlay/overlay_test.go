@@ -113,7 +113,7 @@ func TestSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, want := range map[string]string{"go1.26.8": "patches/go1.26.plan", "go1.27.4": "patches/go1.26.plan", "go1.25.14": "patches/go1.23.plan", "go1.23.0": "patches/go1.23.plan"} {
+	for v, want := range map[string]string{"go1.26.8": "patches/go1.26.plan", "go1.27.4": "patches/go1.26.plan", "go1.25.14": "patches/go1.20.plan", "go1.20.0": "patches/go1.20.plan"} {
 		p, err := Select(plans, v, false)
 		if err != nil || p.Name != want {
 			t.Errorf("Select(%s) = %v, %v; want %s", v, p, err, want)

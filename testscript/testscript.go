@@ -6,9 +6,10 @@
 //
 //	dump file check                 conservation holds and the dump is consistent
 //	dump file KEY OP N              KEY is an event (enter, sysmon_retake, ...) or
-//	                                NAME.calls / NAME.errors for a syscall row;
-//	                                OP is == != >= <= > <; N is a number or @file
-//	                                holding one
+//	                                NAME.calls / NAME.errors for a syscall row, or
+//	                                calls, the sum over all rows;
+//	                                OP is == != >= <= > <; N is a number, @file
+//	                                holding one, or another KEY
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //
@@ -63,7 +64,7 @@ func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	got, err := value(d, args[1])
 	ts.Check(err)
-	want, err := operand(ts, args[3])
+	want, err := operand(ts, d, args[3])
 	ts.Check(err)
 	ok := map[string]bool{"==": got == want, "!=": got != want, ">=": got >= want, "<=": got <= want, ">": got > want, "<": got < want}
 	r, known := ok[args[2]]
@@ -77,6 +78,9 @@ func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func value(d *dump.Dump, key string) (int64, error) {
+	if key == "calls" {
+		return int64(d.SyscallCalls()), nil
+	}
 	if name, field, ok := strings.Cut(key, "."); ok {
 		var n uint64
 		found := false
@@ -109,11 +113,15 @@ func value(d *dump.Dump, key string) (int64, error) {
 	return int64(v), nil
 }
 
-func operand(ts *testscript.TestScript, s string) (int64, error) {
+// operand is a number, @file holding one, or another key of the dump.
+func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
 	if f, ok := strings.CutPrefix(s, "@"); ok {
 		s = strings.TrimSpace(ts.ReadFile(f))
 	}
-	return strconv.ParseInt(s, 10, 64)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	return value(d, s)
 }
 
 var normRE = []struct {
