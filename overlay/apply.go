@@ -18,6 +18,9 @@ func ApplyEdits(plan string, fe *FileEdits, src []byte) ([]byte, error) {
 	if bytes.Contains(src, []byte("syscope")) {
 		return nil, fmt.Errorf("%s: %s: already mentions syscope (a patched GOROOT?)", plan, fe.Path)
 	}
+	if strings.HasSuffix(fe.Path, ".s") {
+		return applyAsm(plan, fe, src)
+	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, fe.Path, src, parser.SkipObjectResolution)
 	if err != nil {
@@ -189,4 +192,57 @@ func findType(f *ast.File, name string) *ast.StructType {
 		}
 	}
 	return nil
+}
+
+// applyAsm applies edits to an assembly file. "func" names a TEXT symbol
+// (·Syscall); its block runs to the next TEXT line. Anchors match whole
+// lines with runs of blanks collapsed, and code joins the line with ";".
+func applyAsm(plan string, fe *FileEdits, src []byte) ([]byte, error) {
+	lines := strings.SplitAfter(string(src), "\n")
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var errs []string
+	for _, e := range fe.Edits {
+		where := fmt.Sprintf("%s: %s: edit %q", plan, fe.Path, e.Name)
+		if e.Mode != "before" && e.Mode != "before-each" && e.Mode != "after" {
+			errs = append(errs, where+": assembly edits take before, before-each or after")
+			continue
+		}
+		var hits []int
+		in := false
+		for i, l := range lines {
+			if strings.HasPrefix(l, "TEXT") {
+				in = strings.HasPrefix(l, "TEXT "+e.Func+"(")
+				continue
+			}
+			if !in {
+				continue
+			}
+			for _, a := range e.Alts {
+				if norm(l) == norm(a) {
+					hits = append(hits, i)
+				}
+			}
+		}
+		switch {
+		case len(hits) == 0:
+			errs = append(errs, fmt.Sprintf("%s: anchor %q not found in TEXT %s", where, e.Anchor, e.Func))
+			continue
+		case e.Mode != "before-each" && len(hits) > 1:
+			errs = append(errs, fmt.Sprintf("%s: anchor %q matched %d times in TEXT %s, want 1", where, e.Anchor, len(hits), e.Func))
+			continue
+		}
+		for _, i := range hits {
+			body := strings.TrimRight(lines[i], "\n")
+			indent := body[:len(body)-len(strings.TrimLeft(body, " \t"))]
+			if e.Mode == "after" {
+				lines[i] = body + "; " + e.Code + "\n"
+			} else {
+				lines[i] = indent + e.Code + "; " + strings.TrimLeft(body, " \t") + "\n"
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return []byte(strings.Join(lines, "")), nil
 }

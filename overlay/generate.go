@@ -131,7 +131,7 @@ func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
 	files["src/runtime/syscope_plan.go"] = planFile(release, p)
 	tag := strings.ReplaceAll(strings.TrimPrefix(p.Name, "patches/"), ".", "_")
 	files["src/runtime/syscope_guard.go"] = []byte(fmt.Sprintf(
-		"//go:build !%s || %s\n\n// This overlay was made for %s; rebuild it for the go in use (syscope overlay).\npackage syscope_overlay_for_%s_used_with_another_go\n",
+		"//go:build !%s || %s\n// +build !%[1]s %[2]s\n\n// This overlay was made for %s; rebuild it for the go in use (syscope overlay).\npackage syscope_overlay_for_%s_used_with_another_go\n",
 		p.First, nextMinor(p.Last), release, strings.TrimSuffix(tag, "_plan")))
 	return files, nil
 }

@@ -58,3 +58,30 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	SYSCALL
 	MOVQ	AX, ret+56(FP)
 	RET
+
+// func syscopeAsmEnd()
+// Called by the assembly syscall.Syscall (go1.16-go1.18, frame $0) just
+// before exitsyscall: 8(SP) here is Syscall's return PC, so its arguments
+// start at 16(SP): trap at 16, err at 16+48. It passes them to
+// syscopeSyscallEnd. NOFRAME keeps those offsets fixed.
+TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
+	MOVQ	16(SP), AX
+	MOVQ	64(SP), BX
+	SUBQ	$24, SP
+	MOVQ	AX, 0(SP)
+	MOVQ	BX, 8(SP)
+	CALL	runtime·syscopeSyscallEnd(SB)
+	ADDQ	$24, SP
+	RET
+
+// func syscopeAsmEnd6()
+// The same for Syscall6: err at 16+72.
+TEXT runtime·syscopeAsmEnd6(SB),NOSPLIT|NOFRAME,$0-0
+	MOVQ	16(SP), AX
+	MOVQ	88(SP), BX
+	SUBQ	$24, SP
+	MOVQ	AX, 0(SP)
+	MOVQ	BX, 8(SP)
+	CALL	runtime·syscopeSyscallEnd(SB)
+	ADDQ	$24, SP
+	RET
