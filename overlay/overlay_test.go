@@ -181,7 +181,20 @@ func TestRealGOROOTs(t *testing.T) {
 func TestTamperedGOROOT(t *testing.T) {
 	real := gorootFor(t, "local")
 	fake := t.TempDir()
-	for _, f := range []string{"VERSION", "src/runtime/proc.go", "src/runtime/runtime2.go", "src/runtime/cgocall.go", "src/syscall/syscall_linux.go"} {
+	rel, err := Version(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, _ := Plans()
+	p, err := Select(plans, rel, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"VERSION"}
+	for _, fe := range p.Files {
+		names = append(names, fe.Path)
+	}
+	for _, f := range names {
 		data, err := os.ReadFile(filepath.Join(real, f))
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +207,7 @@ func TestTamperedGOROOT(t *testing.T) {
 		os.WriteFile(filepath.Join(fake, f), data, 0o644)
 	}
 	out := filepath.Join(t.TempDir(), "ov")
-	_, err := Generate(Options{GOROOT: fake, Dir: out})
+	_, err = Generate(Options{GOROOT: fake, Dir: out})
 	if err == nil || !strings.Contains(err.Error(), `src/runtime/proc.go: edit "exit-slow-locked": anchor "stoplockedm()" not found in func exitsyscall`) {
 		t.Fatalf("error = %v", err)
 	}
