@@ -1,7 +1,10 @@
-# Toolchains the tests run against, besides the local go.
-TEST_GO ?= local,go1.25.14,go1.27.4
+# Toolchains the tests run against: the local go, the oldest and newest
+# supported releases, and the last release with _Psyscall.
+TEST_GO ?= local,go1.16.15,go1.25.14,go1.27.4
+# Go's own test packages for verify-std.
+STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
 
-.PHONY: demo test bench vet
+.PHONY: demo test bench vet versions verify-std
 
 # Build the embedded demo with the overlay, run it and print its report.
 demo:
@@ -19,5 +22,15 @@ vet:
 # Instructions added per syscall.Syscall(SYS_GETPID) (callgrind), and a
 # paired wall-clock run compared with benchstat.
 bench:
-	go run ./tools/bench -wall bench.out local go1.27.4
+	go run ./tools/bench -wall bench.out local go1.16.15 go1.27.4
 	go run golang.org/x/perf/cmd/benchstat@latest vanilla=bench.out/vanilla.txt syscope=bench.out/syscope.txt
+
+# The release matrix: overlay, build, exact counts and the testscript
+# suite for the newest patch of every minor; ALL=1 generates and builds
+# every patch release since go1.16.0.
+versions:
+	go run ./tools/versions $(if $(ALL),-all)
+
+# Go's own tests with and without the overlay, compared.
+verify-std:
+	go run ./tools/verifystd -pkgs $(STD)

@@ -1,0 +1,66 @@
+// Verifystd runs Go's own tests for the packages around the syscall paths
+// with and without syscope's overlay, and compares the outcomes.
+//
+// Usage:
+//
+//	go run ./tools/verifystd [-pkgs list] [-run regexp]
+//
+// Each package runs `go test -short -count=1`, first vanilla and then with
+// -overlay, using the toolchain on PATH (GOTOOLCHAIN is honoured). The
+// table shows each package's result both ways; the command fails if any
+// package passes vanilla and fails instrumented.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/syscope/syscope/overlay"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("verifystd: ")
+	pkgs := flag.String("pkgs", "syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime", "comma-separated `packages` to test")
+	flag.Parse()
+	r, err := overlay.Generate(overlay.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	env := append(os.Environ(), "GOROOT="+r.GOROOT, "GOTOOLCHAIN=local", "GOFLAGS=")
+	fmt.Printf("go %s, plan %s\n%-16s %-14s %-14s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
+	bad := false
+	for _, p := range strings.Split(*pkgs, ",") {
+		v := test(r.GoCommand(), env, p, "")
+		s := test(r.GoCommand(), env, p, r.JSON)
+		fmt.Printf("%-16s %-14s %-14s\n", p, v, s)
+		if strings.HasPrefix(v, "ok") && !strings.HasPrefix(s, "ok") {
+			bad = true
+		}
+	}
+	if bad {
+		os.Exit(1)
+	}
+}
+
+func test(gocmd string, env []string, pkg, ov string) string {
+	args := []string{"test", "-short", "-count=1"}
+	if ov != "" {
+		args = append(args, "-overlay="+ov)
+	}
+	cmd := exec.Command(gocmd, append(args, pkg)...)
+	cmd.Env = env
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start).Round(time.Second)
+	if err != nil {
+		os.Stderr.Write(out)
+		return fmt.Sprintf("FAIL (%v)", d)
+	}
+	return fmt.Sprintf("ok (%v)", d)
+}
