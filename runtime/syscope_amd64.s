@@ -65,6 +65,8 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // start at 16(SP): trap at 16, err at 16+48. It passes them to
 // syscopeSyscallEnd. NOFRAME keeps those offsets fixed.
 TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
+	CMPB	runtime·syscopeOn(SB), $0
+	JEQ	off
 	MOVQ	16(SP), AX
 	MOVQ	64(SP), BX
 	SUBQ	$24, SP
@@ -72,11 +74,14 @@ TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
 	MOVQ	BX, 8(SP)
 	CALL	runtime·syscopeSyscallEnd(SB)
 	ADDQ	$24, SP
+off:
 	RET
 
 // func syscopeAsmEnd6()
 // The same for Syscall6: err at 16+72.
 TEXT runtime·syscopeAsmEnd6(SB),NOSPLIT|NOFRAME,$0-0
+	CMPB	runtime·syscopeOn(SB), $0
+	JEQ	off6
 	MOVQ	16(SP), AX
 	MOVQ	88(SP), BX
 	SUBQ	$24, SP
@@ -84,4 +89,5 @@ TEXT runtime·syscopeAsmEnd6(SB),NOSPLIT|NOFRAME,$0-0
 	MOVQ	BX, 8(SP)
 	CALL	runtime·syscopeSyscallEnd(SB)
 	ADDQ	$24, SP
+off6:
 	RET
