@@ -10,6 +10,9 @@
 //	                                calls, the sum over all rows;
 //	                                OP is == != >= <= > <; N is a number, @file
 //	                                holding one, or another KEY
+//	strace out.txt dump NAME...     each NAME has the same calls and errors in
+//	                                the `strace -f -c -o out.txt` table as in
+//	                                the dump (an independent count)
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //
@@ -41,6 +44,7 @@ import (
 var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dump":      cmdDump,
 	"normalize": cmdNormalize,
+	"strace":    cmdStrace,
 }
 
 func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
@@ -175,5 +179,44 @@ func Condition(goroot string) func(cond string) (bool, error) {
 			return version.Compare(rel, v) >= 0, nil
 		}
 		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+}
+
+func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! strace")
+	}
+	if len(args) < 3 {
+		ts.Fatalf("usage: strace out.txt dump NAME...")
+	}
+	table := map[string][2]int64{}
+	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		f := strings.Fields(line)
+		// % time, seconds, usecs/call, calls, [errors], syscall
+		if len(f) < 5 || f[0] == "%" || strings.HasPrefix(f[0], "-") || f[len(f)-1] == "total" {
+			continue
+		}
+		calls, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil {
+			continue
+		}
+		var errs int64
+		if len(f) == 6 {
+			errs, _ = strconv.ParseInt(f[4], 10, 64)
+		}
+		table[f[len(f)-1]] = [2]int64{calls, errs}
+	}
+	d, err := dump.Read(ts.MkAbs(args[1]))
+	ts.Check(err)
+	for _, name := range args[2:] {
+		calls, err := value(d, name+".calls")
+		ts.Check(err)
+		errs, err := value(d, name+".errors")
+		ts.Check(err)
+		st := table[name]
+		if st[0] != calls || st[1] != errs {
+			ts.Fatalf("strace: %s: strace counts %d calls, %d errors; dump %d calls, %d errors", name, st[0], st[1], calls, errs)
+		}
+		ts.Logf("strace: %s: %d calls, %d errors in both", name, calls, errs)
 	}
 }
