@@ -59,35 +59,27 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	AX, ret+56(FP)
 	RET
 
-// func syscopeAsmEnd()
-// Called by the assembly syscall.Syscall (go1.16-go1.18, frame $0) just
-// before exitsyscall: 8(SP) here is Syscall's return PC, so its arguments
-// start at 16(SP): trap at 16, err at 16+48. It passes them to
-// syscopeSyscallEnd. NOFRAME keeps those offsets fixed.
-TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
-	CMPB	runtime·syscopeOn(SB), $0
-	JEQ	off
-	MOVQ	16(SP), AX
-	MOVQ	64(SP), BX
-	SUBQ	$24, SP
-	MOVQ	AX, 0(SP)
-	MOVQ	BX, 8(SP)
-	CALL	runtime·syscopeSyscallEnd(SB)
-	ADDQ	$24, SP
-off:
+// func syscopeAsmEnd() and syscopeAsmEnd6()
+// Called by the assembly syscall.Syscall and Syscall6 (go1.16-go1.18,
+// frame $0) just before exitsyscall: 8(SP) is then Syscall's return PC,
+// so its arguments start at 16(SP): trap at 16, err at 16+48 (Syscall) or
+// 16+72 (Syscall6). They pass both to syscopeSyscallEnd. NOFRAME keeps
+// those offsets fixed.
+#define SYSCOPE_ASM_END(errOff, label) \
+	CMPB	runtime·syscopeOn(SB), $0 \
+	JEQ	label \
+	MOVQ	16(SP), AX \
+	MOVQ	errOff(SP), BX \
+	SUBQ	$24, SP \
+	MOVQ	AX, 0(SP) \
+	MOVQ	BX, 8(SP) \
+	CALL	runtime·syscopeSyscallEnd(SB) \
+	ADDQ	$24, SP \
+label: \
 	RET
 
-// func syscopeAsmEnd6()
-// The same for Syscall6: err at 16+72.
+TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
+	SYSCOPE_ASM_END(64, off)
+
 TEXT runtime·syscopeAsmEnd6(SB),NOSPLIT|NOFRAME,$0-0
-	CMPB	runtime·syscopeOn(SB), $0
-	JEQ	off6
-	MOVQ	16(SP), AX
-	MOVQ	88(SP), BX
-	SUBQ	$24, SP
-	MOVQ	AX, 0(SP)
-	MOVQ	BX, 8(SP)
-	CALL	runtime·syscopeSyscallEnd(SB)
-	ADDQ	$24, SP
-off6:
-	RET
+	SYSCOPE_ASM_END(88, off6)
