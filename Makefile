@@ -13,7 +13,7 @@ demo:
 # Vet, unit tests, and the testscript suites against every toolchain in
 # TEST_GO (fetched through the module proxy with GOTOOLCHAIN).
 test: vet
-	SYSCOPE_TEST_GO=$(TEST_GO) go test -count=1 ./...
+	SYSCOPE_TEST_GO=$(TEST_GO) go test -count=1 -timeout=40m ./...
 
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)"

@@ -115,11 +115,20 @@ func try(rel string, full bool) (string, bool) {
 	ok := reads == 1007 && errs == 7 && cons == nil
 	row += fmt.Sprintf("%-22s ", counts)
 	start := time.Now()
-	test := exec.Command("go", "test", "-count=1", "./testscript/")
+	test := exec.Command("go", "test", "-count=1", "-timeout=30m", "./testscript/")
 	test.Env = append(os.Environ(), "SYSCOPE_TEST_GO="+rel)
 	if out, err := test.CombinedOutput(); err != nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		return row + "FAIL " + lines[len(lines)-1], false
+		var why []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, "FAIL:") || strings.Contains(l, "panic:") {
+				why = append(why, strings.TrimSpace(l))
+			}
+		}
+		if len(why) == 0 {
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			why = lines[max(0, len(lines)-3):]
+		}
+		return row + "FAIL " + strings.Join(why, "; "), false
 	}
 	return row + fmt.Sprintf("pass (%.0fs)", time.Since(start).Seconds()), ok
 }
