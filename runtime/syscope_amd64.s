@@ -1,8 +1,8 @@
 //go:build ignore
 
 // Helpers for syscope's hooks. They are assembly so that the added Go
-// files import nothing: the runtime's internal atomic and sys packages
-// moved between releases, and one source must build on all of them.
+// files import nothing: the runtime's internal atomic package moved
+// between releases, and one source must build on all of them.
 
 #include "textflag.h"
 
@@ -14,17 +14,6 @@ TEXT runtime·syscopeTicks(SB),NOSPLIT,$0-8
 	SHLQ	$32, DX
 	ORQ	DX, AX
 	MOVQ	AX, ret+0(FP)
-	RET
-
-// func syscopeLen64(x uint64) uint64
-// Number of bits needed to represent x (bits.Len64).
-TEXT runtime·syscopeLen64(SB),NOSPLIT,$0-16
-	MOVQ	x+0(FP), AX
-	MOVQ	$-1, CX
-	BSRQ	AX, AX
-	CMOVQEQ	CX, AX
-	INCQ	AX
-	MOVQ	AX, ret+8(FP)
 	RET
 
 // func syscopeXadd64(p *uint64, d uint64)

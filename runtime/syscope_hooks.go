@@ -64,9 +64,9 @@ type syscopeSlot struct {
 }
 
 // syscopeM is one M's record. m.syscope points at it (see the plan's
-// runtime2.go edit); it is not embedded because m must stay within its
-// size class. A nil m.syscope means recording is off: that nil check is
-// the one branch each hook costs when SYSCOPE=off.
+// runtime2.go edit); it is not embedded because go1.25+ keeps m within
+// its 2048-byte size class. It is nil when recording is off; hooks test
+// syscopeOn first, so SYSCOPE=off costs one compare per hook.
 type syscopeM struct {
 	ev [syscopeNumEvents]uint64
 	// t0 is the tick count at entersyscall, 0 when no timed call is open.
@@ -115,7 +115,6 @@ func syscopeAllocM(mp *m) {
 
 // Assembly helpers, in syscope_amd64.s.
 func syscopeTicks() uint64
-func syscopeLen64(x uint64) uint64
 func syscopeXadd64(p *uint64, d uint64)
 func syscopeCas64(p *uint64, old, new uint64) bool
 func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
