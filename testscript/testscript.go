@@ -13,6 +13,8 @@
 //	strace out.txt dump NAME...     each NAME has the same calls and errors in
 //	                                the `strace -f -c -o out.txt` table as in
 //	                                the dump (an independent count)
+//	exitcode N prog [args...]       runs prog like exec and requires exit status N
+//	                                (exec's ! accepts any failure)
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //
@@ -28,9 +30,11 @@
 package testscript
 
 import (
+	"errors"
 	"fmt"
 	"go/version"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -43,6 +47,7 @@ import (
 // Cmds are the script commands syscope adds. Keep sorted by name.
 var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dump":      cmdDump,
+	"exitcode":  cmdExitcode,
 	"normalize": cmdNormalize,
 	"strace":    cmdStrace,
 }
@@ -218,5 +223,27 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("strace: %s: strace counts %d calls, %d errors; dump %d calls, %d errors", name, st[0], st[1], calls, errs)
 		}
 		ts.Logf("strace: %s: %d calls, %d errors in both", name, calls, errs)
+	}
+}
+
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N prog [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exitcode: %s exited with status %d, want %d", args[1], got, want)
 	}
 }
