@@ -2,6 +2,7 @@ package overlay
 
 import (
 	"fmt"
+	"go/version"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,9 +30,14 @@ type Result struct {
 func (r *Result) GoCommand() string { return filepath.Join(r.GOROOT, "bin", "go") }
 
 // Env is what the build's environment must hold so that cmd/go uses
-// r.GOROOT itself: no toolchain switch, and no go env file from a newer go.
+// r.GOROOT as it is: no toolchain switch, and, for releases before
+// go1.21, no go env file, whose newer settings they may reject.
 func (r *Result) Env() []string {
-	return []string{"GOROOT=" + r.GOROOT, "GOTOOLCHAIN=local", "GOENV=off"}
+	env := []string{"GOROOT=" + r.GOROOT, "GOTOOLCHAIN=local"}
+	if version.Compare(r.Release, "go1.21") < 0 {
+		env = append(env, "GOENV=off")
+	}
+	return env
 }
 
 // CacheDir is where overlays and GOROOT links are kept.

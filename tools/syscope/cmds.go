@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"go/version"
 	"os"
 	"os/exec"
 	"strings"
@@ -61,7 +60,7 @@ func goCommand(verb string) func([]string) error {
 			return err
 		}
 		cmd := exec.Command(r.GoCommand(), append([]string{verb, "-overlay=" + r.JSON}, args...)...)
-		cmd.Env = append(os.Environ(), goEnv(r)...)
+		cmd.Env = append(os.Environ(), r.Env()...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 		err = cmd.Run()
 		var ee *exec.ExitError
@@ -70,17 +69,6 @@ func goCommand(verb string) func([]string) error {
 		}
 		return err
 	}
-}
-
-// goEnv is the environment that makes cmd/go use r.GOROOT as it is.
-// Releases before go1.21 may reject settings a newer go wrote to the go
-// env file, so they run without it.
-func goEnv(r *overlay.Result) []string {
-	env := []string{"GOROOT=" + r.GOROOT, "GOTOOLCHAIN=local"}
-	if version.Compare(r.Release, "go1.21") < 0 {
-		env = append(env, "GOENV=off")
-	}
-	return env
 }
 
 func runReport(args []string) error {

@@ -40,7 +40,7 @@ func runDemo(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "syscope: building the demo with %s (plan %s)\n", r.Release, r.Plan.Name)
 	build := exec.Command(r.GoCommand(), "build", "-overlay="+r.JSON, "-o", "demo", ".")
-	build.Dir, build.Env, build.Stdout, build.Stderr = dir, append(os.Environ(), goEnv(r)...), os.Stderr, os.Stderr
+	build.Dir, build.Env, build.Stdout, build.Stderr = dir, append(os.Environ(), r.Env()...), os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building the demo: %v", err)
 	}

@@ -32,7 +32,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	env := append(os.Environ(), "GOROOT="+r.GOROOT, "GOTOOLCHAIN=local", "GOFLAGS=")
+	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
 	fmt.Printf("go %s, plan %s\n%-16s %-14s %-14s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
 	bad := false
 	for _, p := range strings.Split(*pkgs, ",") {

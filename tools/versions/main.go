@@ -86,7 +86,7 @@ func try(rel string, full bool) (string, bool) {
 	defer os.RemoveAll(dir)
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module v\n\ngo 1.16\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644)
-	env := append(os.Environ(), "GOROOT="+r.GOROOT, "GOTOOLCHAIN=local", "GOENV=off", "GOFLAGS=")
+	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
 	build := exec.Command(r.GoCommand(), "build", "-overlay="+r.JSON, "-o", "prog", ".")
 	build.Dir, build.Env = dir, env
 	if out, err := build.CombinedOutput(); err != nil {
