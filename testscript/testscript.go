@@ -17,6 +17,10 @@
 //	                                (exec's ! accepts any failure)
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
+//	setid uid|gid file              gives file to user nobody (uid) or group
+//	                                nogroup (gid) and sets its setuid or setgid
+//	                                bit; it needs root and fails, never skips,
+//	                                without it
 //
 // Conditions:
 //
@@ -35,6 +39,7 @@ import (
 	"go/version"
 	"os"
 	"os/exec"
+	"os/user"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,6 +54,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
 	"normalize": cmdNormalize,
+	"setid":     cmdSetid,
 	"strace":    cmdStrace,
 }
 
@@ -246,4 +252,56 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exitcode: %s exited with status %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdSetid makes file run as another user or group, as a setuid or
+// setgid program does. Only root can give a file away, so without root
+// the command fails: a scenario about setuid must not pass by skipping.
+func cmdSetid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! setid")
+	}
+	if len(args) != 2 || (args[0] != "uid" && args[0] != "gid") {
+		ts.Fatalf("usage: setid uid|gid file")
+	}
+	if euid := os.Geteuid(); euid != 0 {
+		ts.Fatalf("setid: giving a file to another user needs root, and this test runs as uid %d; run it as root (CI does)", euid)
+	}
+	file := ts.MkAbs(args[1])
+	uid, gid, bit := -1, -1, os.ModeSetuid
+	if args[0] == "uid" {
+		uid = lookupID("nobody", func(n string) (string, error) {
+			u, err := user.Lookup(n)
+			if err != nil {
+				return "", err
+			}
+			return u.Uid, nil
+		})
+	} else {
+		gid = lookupID("nogroup", func(n string) (string, error) {
+			g, err := user.LookupGroup(n)
+			if err != nil {
+				if g, err = user.LookupGroup("nobody"); err != nil {
+					return "", err
+				}
+			}
+			return g.Gid, nil
+		})
+		bit = os.ModeSetgid
+	}
+	ts.Check(os.Chown(file, uid, gid))
+	fi, err := os.Stat(file)
+	ts.Check(err)
+	ts.Check(os.Chmod(file, fi.Mode().Perm()|bit))
+}
+
+// lookupID returns the id of name, or 65534 (nobody on Linux) when the
+// system does not list it.
+func lookupID(name string, lookup func(string) (string, error)) int {
+	if s, err := lookup(name); err == nil {
+		if id, err := strconv.Atoi(s); err == nil {
+			return id
+		}
+	}
+	return 65534
 }
