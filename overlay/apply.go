@@ -8,18 +8,28 @@ import (
 	"go/token"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
+
+// A Site is one runtime SYSCALL (or vDSO call) that an assembly edit
+// numbered with {site8}.
+type Site struct {
+	Func string // TEXT symbol, e.g. "runtime·futex"
+	Trap int    // -1 when no "MOV $SYS_x, AX" precedes it
+	VDSO bool
+}
 
 // ApplyEdits applies fe's edits to src and returns the patched text. It
 // never changes the number of lines, and it fails, naming the edit, the
 // function and the anchor, when an anchor is missing or ambiguous.
-func ApplyEdits(plan string, fe *FileEdits, src []byte) ([]byte, error) {
+// Assembly edits that number sites append them to *sites.
+func ApplyEdits(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, error) {
 	if bytes.Contains(src, []byte("syscope")) {
 		return nil, fmt.Errorf("%s: %s: already mentions syscope (a patched GOROOT?)", plan, fe.Path)
 	}
 	if strings.HasSuffix(fe.Path, ".s") {
-		return applyAsm(plan, fe, src)
+		return applyAsm(plan, fe, src, sites)
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, fe.Path, src, parser.SkipObjectResolution)
@@ -194,32 +204,71 @@ func findType(f *ast.File, name string) *ast.StructType {
 	return nil
 }
 
-// applyAsm applies edits to an assembly file. "func" names a TEXT symbol
-// (·Syscall); its block runs to the next TEXT line. Anchors match whole
-// lines with runs of blanks collapsed, and code joins the line with ";".
-func applyAsm(plan string, fe *FileEdits, src []byte) ([]byte, error) {
+// applyAsm applies edits to an assembly file. "func" names TEXT symbols.
+func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, error) {
 	lines := strings.SplitAfter(string(src), "\n")
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	defs := asmDefines(lines)
 	var errs []string
 	for _, e := range fe.Edits {
 		where := fmt.Sprintf("%s: %s: edit %q", plan, fe.Path, e.Name)
-		if e.Mode != "before" && e.Mode != "before-each" && e.Mode != "after" {
-			errs = append(errs, where+": assembly edits take before, before-each or after")
+		switch e.Mode {
+		case "before", "before-each", "after", "replace-each", "top", "flags":
+		default:
+			errs = append(errs, where+": assembly edits take before, before-each, after, replace-each or top")
 			continue
 		}
-		var hits []int
-		in := false
+		// A name ending in "?" may be missing on some releases of the range.
+		names := strings.Fields(e.Func)
+		want := func(text string) bool {
+			if slices.Contains(e.Except, text) {
+				return false
+			}
+			return names[0] == "*" || slices.Contains(names, text) || slices.Contains(names, text+"?")
+		}
+		type hit struct {
+			line int
+			fn   string
+			trap int
+		}
+		var hits []hit
+		seen := map[string]bool{}
+		fn, trap := "", -1
 		for i, l := range lines {
 			if strings.HasPrefix(l, "TEXT") {
-				in = strings.HasPrefix(l, "TEXT "+e.Func+"(")
+				fn, trap = "", -1
+				name, _, ok := strings.Cut(strings.TrimPrefix(l, "TEXT "), "(")
+				name, _, _ = strings.Cut(name, "<") // ABI selector
+				if ok && want(name) {
+					fn = name
+					seen[name] = true
+					if e.Mode == "top" || e.Mode == "flags" {
+						hits = append(hits, hit{i, fn, -1})
+					}
+				}
 				continue
 			}
-			if !in {
+			if fn == "" {
+				continue
+			}
+			if f := strings.Fields(strings.ReplaceAll(l, ",", " , ")); len(f) == 4 && (f[0] == "MOVL" || f[0] == "MOVQ") && f[3] == "AX" && strings.HasPrefix(f[1], "$SYS_") {
+				if n, ok := defs[f[1][1:]]; ok {
+					trap = n
+				}
+			}
+			if e.Mode == "top" || e.Mode == "flags" {
 				continue
 			}
 			for _, a := range e.Alts {
 				if norm(l) == norm(a) {
-					hits = append(hits, i)
+					hits = append(hits, hit{i, fn, trap})
+				}
+			}
+		}
+		if names[0] != "*" {
+			for _, n := range names {
+				if !seen[n] && !strings.HasSuffix(n, "?") {
+					errs = append(errs, fmt.Sprintf("%s: TEXT %s not found", where, n))
 				}
 			}
 		}
@@ -227,17 +276,36 @@ func applyAsm(plan string, fe *FileEdits, src []byte) ([]byte, error) {
 		case len(hits) == 0:
 			errs = append(errs, fmt.Sprintf("%s: anchor %q not found in TEXT %s", where, e.Anchor, e.Func))
 			continue
-		case e.Mode != "before-each" && len(hits) > 1:
+		case (e.Mode == "before" || e.Mode == "after") && len(hits) > 1:
 			errs = append(errs, fmt.Sprintf("%s: anchor %q matched %d times in TEXT %s, want 1", where, e.Anchor, len(hits), e.Func))
 			continue
 		}
-		for _, i := range hits {
-			body := strings.TrimRight(lines[i], "\n")
-			indent := body[:len(body)-len(strings.TrimLeft(body, " \t"))]
-			if e.Mode == "after" {
-				lines[i] = body + "; " + e.Code + "\n"
-			} else {
-				lines[i] = indent + e.Code + "; " + strings.TrimLeft(body, " \t") + "\n"
+		for _, h := range hits {
+			code := e.Code
+			if strings.Contains(code, "{site8}") {
+				if sites == nil {
+					errs = append(errs, where+": {site8} needs a site table")
+					break
+				}
+				code = strings.ReplaceAll(code, "{site8}", fmt.Sprint(8*len(*sites)))
+				*sites = append(*sites, Site{Func: h.fn, Trap: h.trap, VDSO: e.Mode == "top"})
+			}
+			body := strings.TrimRight(lines[h.line], "\n")
+			rest := strings.TrimLeft(body, " \t")
+			switch e.Mode {
+			case "flags": // TEXT sym(SB),FLAGS,$frame
+				f := strings.SplitN(body, ",", 3)
+				if len(f) != 3 {
+					errs = append(errs, fmt.Sprintf("%s: TEXT %s has no flags to replace", where, h.fn))
+					continue
+				}
+				lines[h.line] = f[0] + "," + code + "," + f[2] + "\n"
+			case "after", "top": // "top" goes on the TEXT line itself
+				lines[h.line] = body + "; " + code + "\n"
+			case "replace-each":
+				lines[h.line] = body[:len(body)-len(rest)] + code + "\n"
+			default:
+				lines[h.line] = body[:len(body)-len(rest)] + code + "; " + rest + "\n"
 			}
 		}
 	}
@@ -245,4 +313,18 @@ func applyAsm(plan string, fe *FileEdits, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return []byte(strings.Join(lines, "")), nil
+}
+
+// asmDefines reads "#define SYS_x N" lines.
+func asmDefines(lines []string) map[string]int {
+	defs := map[string]int{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) >= 3 && f[0] == "#define" && strings.HasPrefix(f[1], "SYS_") {
+			if n, err := strconv.Atoi(f[2]); err == nil {
+				defs[f[1]] = n
+			}
+		}
+	}
+	return defs
 }

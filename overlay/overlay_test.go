@@ -51,7 +51,7 @@ edit d
 	top
 	insert "hookD()"
 `)
-	out, err := ApplyEdits("test.plan", fe, []byte(src))
+	out, err := ApplyEdits("test.plan", fe, []byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,12 +84,12 @@ func TestApplyErrors(t *testing.T) {
 		{"edit noblock\n\tfunc f\n\tinside \"gp := getg()\"\n\tinsert \"h()\"\n",
 			`has no block to insert into`},
 	} {
-		_, err := ApplyEdits("test.plan", plan(t, tc.edits), []byte(src))
+		_, err := ApplyEdits("test.plan", plan(t, tc.edits), []byte(src), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error = %v, want it to contain %q", err, tc.want)
 		}
 	}
-	if _, err := ApplyEdits("test.plan", plan(t, "edit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n"), []byte(src+"// syscope\n")); err == nil {
+	if _, err := ApplyEdits("test.plan", plan(t, "edit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n"), []byte(src+"// syscope\n"), nil); err == nil {
 		t.Error("patching an already patched file succeeded")
 	}
 }

@@ -19,6 +19,15 @@
 // Anchors are statements matched by their first source line, found with
 // go/ast inside the named function only. Inserted code always goes on an
 // existing line, so every original line keeps its number.
+//
+// In assembly files "func" names TEXT symbols: one, several, or "*" for
+// all of them ("except NAME..." leaves some out). "replace-each" swaps
+// every anchor line for the inserted code, which must repeat the anchor's
+// instruction, "top" goes on the TEXT line, and "flags" replaces the TEXT
+// line's flags (the inserted code), e.g. to keep a wrapper frameless. "{site8}" in
+// the code numbers a runtime syscall site: each line that uses it gets
+// the next site, named by its TEXT symbol and the trap last moved into
+// AX (or the vDSO, for "top").
 package overlay
 
 import (
@@ -56,10 +65,11 @@ type Edit struct {
 	Alts   []string // statement heads, any one of which anchors the edit
 	Code   string
 	Nth    int // with several matches, use the Nth (1-based); 0 means exactly one
+	Except []string // assembly: TEXT symbols that "func *" leaves out
 	line   int // line in the plan, for errors
 }
 
-var modes = map[string]bool{"before": true, "after": true, "inside": true, "before-each": true, "top": false, "field": false}
+var modes = map[string]bool{"before": true, "after": true, "inside": true, "before-each": true, "replace-each": true, "top": false, "field": false, "flags": false}
 
 // ParsePlan parses a plan file. name is used in errors.
 func ParsePlan(name string, data []byte) (*Plan, error) {
@@ -152,6 +162,8 @@ func parseEdits(plan, path string, line0 int, data []byte) (*FileEdits, error) {
 			cur.Func = rest
 		case key == "type":
 			cur.Type = rest
+		case key == "except":
+			cur.Except = strings.Fields(rest)
 		case key == "nth":
 			n, err := strconv.Atoi(rest)
 			if err != nil || n < 1 {

@@ -4,6 +4,8 @@
 // files import nothing: the runtime's internal atomic package moved
 // between releases, and one source must build on all of them.
 
+#include "go_asm.h"
+#include "go_tls.h"
 #include "textflag.h"
 
 // func syscopeTicks() uint64
@@ -48,27 +50,191 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	AX, ret+56(FP)
 	RET
 
-// func syscopeAsmEnd() and syscopeAsmEnd6()
-// Called by the assembly syscall.Syscall and Syscall6 (go1.16-go1.18,
-// frame $0) just before exitsyscall: 8(SP) is then Syscall's return PC,
-// so its arguments start at 16(SP): trap at 16, err at 16+48 (Syscall) or
-// 16+72 (Syscall6). They pass both to syscopeSyscallEnd. NOFRAME keeps
-// those offsets fixed.
-#define SYSCOPE_ASM_END(errOff, label) \
-	CMPB	runtime·syscopeOn(SB), $0 \
-	JEQ	label \
-	MOVQ	16(SP), AX \
-	MOVQ	errOff(SP), BX \
-	SUBQ	$24, SP \
-	MOVQ	AX, 0(SP) \
-	MOVQ	BX, 8(SP) \
-	CALL	runtime·syscopeSyscallEnd(SB) \
-	ADDQ	$24, SP \
-label: \
+// SYSCOPE_FRAME stores the return address of the frame at R13 into
+// longPC+off and steps R13 to the next frame, if R13 looks like a frame
+// pointer into this stack.
+#define SYSCOPE_FRAME(off) \
+	CMPQ	R13, SP \
+	JLS	record \
+	MOVQ	R13, DX \
+	SUBQ	SP, DX \
+	CMPQ	DX, $(1<<20) \
+	JHI	record \
+	MOVQ	8(R13), DX \
+	MOVQ	DX, (syscopeSlot_longPC+off)(CX) \
+	MOVQ	0(R13), R13
+
+// SYSCOPE_EVICT flushes slot CX into the global table and gives it key
+// R12, through the Go function syscopeEvict, saving what the caller and
+// the vfork child still need.
+#define SYSCOPE_EVICT \
+	PUSHQ	AX \
+	PUSHQ	BX \
+	PUSHQ	CX \
+	PUSHQ	R11 \
+	PUSHQ	R12 \
+	PUSHQ	DI \
+	PUSHQ	SI \
+	PUSHQ	R8 \
+	PUSHQ	R9 \
+	PUSHQ	R10 \
+	SUBQ	$16, SP \
+	MOVQ	CX, 0(SP) \
+	MOVQ	R12, 8(SP) \
+	CALL	runtime·syscopeEvict(SB) \
+	ADDQ	$16, SP \
+	POPQ	R10 \
+	POPQ	R9 \
+	POPQ	R8 \
+	POPQ	SI \
+	POPQ	DI \
+	POPQ	R12 \
+	POPQ	R11 \
+	POPQ	CX \
+	POPQ	BX \
+	POPQ	AX
+
+// The SYSCALL wrappers (syscall.Syscall, Syscall6, RawSyscall and
+// RawSyscall6 on go1.16-go1.18; what RawSyscall6 stands on from go1.19)
+// are patched, on the SYSCALL line, to
+//
+//	CMPB runtime·syscopeOn(SB), $0; JEQ 12(PC); MOVQ AX, R12; MOVQ DX, R11;
+//	RDTSC; SHLQ $32, DX; ORQ DX, AX; MOVQ AX, R13; MOVQ R12, AX; MOVQ R11, DX;
+//	SYSCALL; CALL runtime·syscopeSysAfter(SB); JMP 2(PC); SYSCALL
+//
+// so with recording off the cost is one compare and branch, and with it
+// on R12 holds the trap and R13 the tick count before the call.
+
+// syscopeSysAfter records one call. On entry AX is the kernel's result
+// (-errno on failure), DX the second result, R12 the trap and R13 the
+// start tick. It preserves every register but BX, CX, R11, R12, R13, X0
+// and the flags: the wrappers still need AX and DX, and in the vfork
+// child of forkExec the caller's argument registers stay live. It is
+// NOSPLIT and allocates nothing; in the vfork child it writes the
+// parent's M record, which is safe because the parent thread is
+// suspended until the child execs or exits.
+//
+// The call is on the syscall path when the M has an open entersyscall
+// that nothing claimed yet, and on the raw path otherwise.
+TEXT runtime·syscopeSysAfter(SB),NOSPLIT|NOFRAME,$0-0
+	MOVQ	AX, R11
+	PUSHQ	DX
+	RDTSC
+	SHLQ	$32, DX
+	ORQ	DX, AX
+	SUBQ	R13, AX			// AX = ticks in the call
+	get_tls(BX)
+	MOVQ	g(BX), BX		// never nil: only Go code reaches the wrappers
+	MOVQ	g_m(BX), BX
+	MOVQ	m_syscope(BX), BX
+	TESTQ	BX, BX
+	JEQ	done
+	CMPB	syscopeM_open(BX), $0
+	JEQ	raw
+	MOVB	$0, syscopeM_open(BX)
+	MOVQ	R12, CX
+	ANDQ	$(const_syscopeSlots-1), CX
+slot:
+	IMULQ	$syscopeSlot__size, CX
+	LEAQ	syscopeM_slots(BX)(CX*1), CX
+	CMPQ	syscopeSlot_key(CX), R12
+	JNE	evict
+record:
+	INCQ	syscopeSlot_calls(CX)
+	CMPQ	R11, $0xfffffffffffff001
+	JCC	failed
+timed:
+	ADDQ	AX, syscopeSlot_total(CX)
+	CMPQ	AX, syscopeSlot_max(CX)
+	JLS	2(PC)
+	MOVQ	AX, syscopeSlot_max(CX)
+	ADDQ	$64, AX
+	CVTSQ2SD	AX, X0
+	MOVQ	X0, AX
+	SHRQ	$51, AX
+	ANDL	$(const_syscopeBuckets-1), AX
+	INCL	syscopeSlot_hist(CX)(AX*4)
+	JEQ	wrapped
+done:
+	POPQ	DX
+	MOVQ	R11, AX
 	RET
 
-TEXT runtime·syscopeAsmEnd(SB),NOSPLIT|NOFRAME,$0-0
-	SYSCOPE_ASM_END(64, off)
+raw:
+	// Raw path: the trap with the raw bit, in the slot half a table away
+	// from the syscall path's.
+	MOVQ	R12, CX
+	ADDQ	$(const_syscopeSlots/2), CX
+	ANDQ	$(const_syscopeSlots-1), CX
+	BTSQ	$63, R12
+	IMULQ	$syscopeSlot__size, CX
+	LEAQ	syscopeM_slots(BX)(CX*1), CX
+	CMPQ	syscopeSlot_key(CX), R12
+	JNE	rawevict
+rawrecord:
+	CMPQ	AX, runtime·syscopeRawLong(SB)
+	JHI	rawlong
+	JMP	record
 
-TEXT runtime·syscopeAsmEnd6(SB),NOSPLIT|NOFRAME,$0-0
-	SYSCOPE_ASM_END(88, off6)
+rawlong:
+	// A long raw call made while the M holds a P kept that P from every
+	// other goroutine: count it, and keep the call site of the longest.
+	get_tls(R13)
+	MOVQ	g(R13), R13
+	MOVQ	g_m(R13), R13
+	CMPQ	m_p(R13), $0
+	JEQ	record
+	INCQ	syscopeSlot_long(CX)
+	CMPQ	AX, syscopeSlot_longMax(CX)
+	JLS	record
+	MOVQ	AX, syscopeSlot_longMax(CX)
+	// 16(SP) is the wrapper's return address when the wrapper has no
+	// frame (it is NOFRAME from go1.19); BP links the frames above it.
+	// A word that is not a code address is skipped when the dump
+	// resolves the site.
+	MOVQ	16(SP), R13
+	MOVQ	R13, (syscopeSlot_longPC+0)(CX)
+	MOVQ	$0, (syscopeSlot_longPC+8)(CX)
+	MOVQ	$0, (syscopeSlot_longPC+16)(CX)
+	MOVQ	$0, (syscopeSlot_longPC+24)(CX)
+	MOVQ	BP, R13
+	SYSCOPE_FRAME(8)
+	SYSCOPE_FRAME(16)
+	SYSCOPE_FRAME(24)
+	JMP	record
+
+rawevict:
+	SYSCOPE_EVICT
+	JMP	rawrecord
+
+evict:
+	SYSCOPE_EVICT
+	JMP	record
+
+failed:
+	INCQ	syscopeSlot_errors(CX)
+	CMPQ	R11, $-4		// EINTR
+	JNE	timed
+	INCQ	syscopeSlot_eintr(CX)
+	JMP	timed
+
+wrapped:
+	// A uint32 bucket wrapped to zero: carry 1<<32 into the global table.
+	PUSHQ	R11
+	PUSHQ	DI
+	PUSHQ	SI
+	PUSHQ	R8
+	PUSHQ	R9
+	PUSHQ	R10
+	SUBQ	$16, SP
+	MOVQ	CX, 0(SP)
+	MOVQ	AX, 8(SP)
+	CALL	runtime·syscopeHistWrap(SB)
+	ADDQ	$16, SP
+	POPQ	R10
+	POPQ	R9
+	POPQ	R8
+	POPQ	SI
+	POPQ	DI
+	POPQ	R11
+	JMP	done

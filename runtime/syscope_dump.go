@@ -12,8 +12,10 @@ import "unsafe"
 // allocates nothing and works however the process is exiting.
 var syscopeSnap struct {
 	ev       [syscopeNumEvents]uint64
-	stat     [syscopeKeys]syscopeStat
+	stat     [syscopePaths][syscopeTraps]syscopeStat
+	rt       [syscopeRtSites]uint64
 	inflight uint64
+	open     uint64 // in flight and not yet claimed by a wrapper
 }
 
 // syscopeCollect sums the globals and every live M. Caller holds sched.lock.
@@ -21,6 +23,8 @@ func syscopeCollect() {
 	s := &syscopeSnap
 	s.ev = syscopeGlobalEv
 	s.stat = syscopeGlobal
+	s.rt = syscopeRtGlobal
+	s.open = 0
 	for mp := allm; mp != nil; mp = mp.alllink {
 		r := mp.syscope
 		if r == nil {
@@ -29,21 +33,41 @@ func syscopeCollect() {
 		for i := range r.ev {
 			s.ev[i] += r.ev[i]
 		}
+		for i := range r.rt {
+			s.rt[i] += r.rt[i]
+		}
 		for i := range r.slots {
 			sl := &r.slots[i]
-			if sl.key == 0 {
+			if sl.calls == 0 {
 				continue
 			}
-			st := &s.stat[sl.key]
+			path := syscopePathSyscall
+			if sl.key&syscopeRawBit != 0 {
+				path = syscopePathRaw
+			}
+			t := sl.key &^ syscopeRawBit
+			if t >= syscopeTraps {
+				t = syscopeTraps - 1
+			}
+			st := &s.stat[path][t]
 			st.calls += sl.calls
 			st.errors += sl.errors
+			st.eintr += sl.eintr
 			st.total += sl.total
+			st.long += sl.long
 			if sl.max > st.max {
 				st.max = sl.max
+			}
+			if sl.longMax > st.longMax {
+				st.longMax = sl.longMax
+				st.longPC = sl.longPC
 			}
 			for b := range sl.hist {
 				st.hist[b] += uint64(sl.hist[b])
 			}
+		}
+		if r.open && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
+			s.open++
 		}
 	}
 	// In flight: goroutines in _Gsyscall now, read from their state and not
@@ -55,6 +79,19 @@ func syscopeCollect() {
 			s.inflight++
 		}
 	}
+}
+
+// syscopeUnknown is the number of entersyscalls that no wrapper claimed
+// and that have returned: what x/sys/unix's SyscallNoError and other
+// assembly callers of entersyscall made. Every entry is a cgo call, a
+// claimed syscall, one of these, or open and in flight.
+func syscopeUnknown() int64 {
+	s := &syscopeSnap
+	var claimed uint64
+	for t := range s.stat[syscopePathSyscall] {
+		claimed += s.stat[syscopePathSyscall][t].calls
+	}
+	return int64(s.ev[syscopeEvEnter]) - int64(s.ev[syscopeEvEnterCgo]) - int64(claimed) - int64(s.open)
 }
 
 func syscopeConserved() bool {
@@ -167,10 +204,22 @@ func syscopeI(v int64) {
 	syscopeU(uint64(v))
 }
 
-// syscopeQ writes s as a JSON string; names here are plain ASCII.
+// syscopeQ writes s as a JSON string.
 func syscopeQ(s string) {
 	syscopeS(`"`)
-	syscopeS(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			syscopeS(`\`)
+			syscopeS(s[i : i+1])
+		case c < 0x20:
+			syscopeS(`\u00`)
+			syscopeS("0123456789abcdef"[c>>4 : c>>4+1])
+			syscopeS("0123456789abcdef"[c&15 : c&15+1])
+		default:
+			syscopeS(s[i : i+1])
+		}
+	}
 	syscopeS(`"`)
 }
 
@@ -215,16 +264,22 @@ func syscopeWrite(path string, consistent bool) {
 	} else {
 		syscopeS("false")
 	}
+	syscopeS(`,"raw_long_ns":`)
+	syscopeU(uint64(syscopeLongNs))
 	syscopeS(`,"hist_bounds_ns":[`)
-	// Bucket 2 ([1.5, 2) of v) holds no integer v; its bound is nudged
-	// past its neighbour's so bounds stay strictly increasing.
+	// Bucket b holds dt+64 ticks in [low(b), low(b+1)); buckets below 10
+	// are never used. Bounds are the upper edges in ns, nudged to stay
+	// strictly increasing where the tick rate makes neighbours equal.
 	var prev uint64
 	for b := uint64(0); b < syscopeBuckets; b++ {
 		if b > 0 {
 			syscopeS(",")
 		}
-		v := ns(syscopeBucketLow(b+1) << syscopeShift)
-		if v <= prev {
+		v := uint64(0)
+		if hi := syscopeBucketLow(b + 1); hi > 64 {
+			v = ns(hi - 64)
+		}
+		if b > 0 && v <= prev {
 			v = prev + 1
 		}
 		syscopeU(v)
@@ -243,45 +298,100 @@ func syscopeWrite(path string, consistent bool) {
 	syscopeS(syscopeUnsupported)
 	syscopeS(`],"syscalls":[`)
 	first := true
-	for key := range syscopeSnap.stat {
-		st := &syscopeSnap.stat[key]
-		if key == 0 || st.calls == 0 {
-			continue
-		}
+	sep := func() {
 		if !first {
 			syscopeS(",")
 		}
 		first = false
-		trap := int64(key) - 2
-		syscopeS(`{"trap":`)
-		syscopeI(trap)
-		syscopeS(`,"name":"`)
-		switch {
-		case key == syscopeKeyUnknown:
-			syscopeS("unknown")
-		case int(trap) < len(syscopeNames) && syscopeNames[trap] != "":
-			syscopeS(syscopeNames[trap])
-		default:
-			syscopeS("syscall_")
-			syscopeU(uint64(trap))
-		}
-		syscopeS(`"`)
-		syscopeS(`,"path":"syscall","calls":`)
-		syscopeU(st.calls)
-		syscopeS(`,"errors":`)
-		syscopeU(st.errors)
-		syscopeS(`,"total_ns":`)
-		syscopeU(ns(st.total))
-		syscopeS(`,"max_ns":`)
-		syscopeU(ns(st.max))
-		syscopeS(`,"hist":[`)
-		for b := range st.hist {
-			if b > 0 {
-				syscopeS(",")
+	}
+	if u := syscopeUnknown(); u != 0 {
+		sep()
+		syscopeS(`{"trap":-1,"name":"unknown","path":"syscall","calls":`)
+		syscopeI(u)
+		syscopeS(`,"timed":false}`)
+	}
+	for path := range syscopeSnap.stat {
+		for trap := range syscopeSnap.stat[path] {
+			st := &syscopeSnap.stat[path][trap]
+			if st.calls == 0 {
+				continue
 			}
-			syscopeU(st.hist[b])
+			sep()
+			syscopeS(`{"trap":`)
+			syscopeU(uint64(trap))
+			syscopeS(`,"name":`)
+			syscopeName(trap)
+			if path == syscopePathRaw {
+				syscopeS(`,"path":"raw"`)
+			} else {
+				syscopeS(`,"path":"syscall"`)
+			}
+			syscopeS(`,"calls":`)
+			syscopeU(st.calls)
+			syscopeS(`,"errors":`)
+			syscopeU(st.errors)
+			syscopeS(`,"eintr":`)
+			syscopeU(st.eintr)
+			syscopeS(`,"total_ns":`)
+			syscopeU(ns(st.total))
+			syscopeS(`,"max_ns":`)
+			syscopeU(ns(st.max))
+			if path == syscopePathRaw {
+				syscopeS(`,"long":`)
+				syscopeU(st.long)
+				syscopeS(`,"long_max_ns":`)
+				syscopeU(ns(st.longMax))
+				if st.long > 0 {
+					syscopeS(`,"long_site":`)
+					syscopeSite(&st.longPC)
+				}
+			}
+			syscopeS(`,"hist":[`)
+			for b := range st.hist {
+				if b > 0 {
+					syscopeS(",")
+				}
+				syscopeU(st.hist[b])
+			}
+			syscopeS("]}")
 		}
-		syscopeS("]}")
+	}
+	// The runtime's own SYSCALL sites and vDSO calls, one row per
+	// function and trap.
+	for i := range syscopeRtSite {
+		site := &syscopeRtSite[i]
+		calls, eintr := syscopeSnap.rt[i], syscopeRtEintr[i]
+		for j := 0; j < i; j++ {
+			if syscopeRtSite[j] == *site {
+				calls = 0 // already written with the first site like it
+			}
+		}
+		if calls == 0 {
+			continue
+		}
+		for j := i + 1; j < len(syscopeRtSite); j++ {
+			if syscopeRtSite[j] == *site {
+				calls += syscopeSnap.rt[j]
+				eintr += syscopeRtEintr[j]
+			}
+		}
+		sep()
+		syscopeS(`{"trap":`)
+		syscopeI(int64(site.trap))
+		syscopeS(`,"name":`)
+		syscopeName(site.trap)
+		if site.vdso {
+			syscopeS(`,"path":"vdso"`)
+		} else {
+			syscopeS(`,"path":"runtime"`)
+		}
+		syscopeS(`,"func":`)
+		syscopeQ(site.fn)
+		syscopeS(`,"calls":`)
+		syscopeU(calls)
+		syscopeS(`,"eintr":`)
+		syscopeU(eintr)
+		syscopeS("}")
 	}
 	syscopeS("]}\n")
 	syscopeFlushOut()
@@ -295,6 +405,55 @@ func syscopeWrite(path string, consistent bool) {
 		print("syscope: cannot write dump to ", path, ": errno ", -int(r), "\n")
 		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
 	}
+}
+
+// syscopeName writes the name of trap as a JSON string.
+func syscopeName(trap int) {
+	switch {
+	case trap < 0:
+		syscopeQ("unknown")
+	case trap == syscopeTraps-1:
+		syscopeQ("other")
+	case trap < len(syscopeNames) && syscopeNames[trap] != "":
+		syscopeQ(syscopeNames[trap])
+	default:
+		syscopeS(`"syscall_`)
+		syscopeU(uint64(trap))
+		syscopeS(`"`)
+	}
+}
+
+// syscopeSite writes the call site of a long raw call: the first of pcs
+// (return addresses, innermost first) outside the syscall packages.
+func syscopeSite(pcs *[syscopeSitePCs]uintptr) {
+	for _, pc := range pcs {
+		if pc == 0 {
+			break
+		}
+		f := findfunc(pc)
+		if !f.valid() {
+			continue
+		}
+		name := funcname(f)
+		if syscopeHasPrefix(name, "syscall.") || syscopeHasPrefix(name, "internal/runtime/syscall") ||
+			syscopeHasPrefix(name, "runtime/internal/syscall") || syscopeHasPrefix(name, "golang.org/x/sys/unix.") {
+			continue
+		}
+		file, line := funcline(f, pc-1)
+		syscopeS(`{"func":`)
+		syscopeQ(name)
+		syscopeS(`,"file":`)
+		syscopeQ(file)
+		syscopeS(`,"line":`)
+		syscopeI(int64(line))
+		syscopeS("}")
+		return
+	}
+	syscopeS("null")
+}
+
+func syscopeHasPrefix(s, p string) bool {
+	return len(s) >= len(p) && s[:len(p)] == p
 }
 
 // syscopeCString writes s+suffix(+n when suffix is set) and a NUL into

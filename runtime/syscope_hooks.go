@@ -12,7 +12,7 @@
 //
 // The file imports nothing, so one source builds on every release: the
 // runtime's internal atomic and sys packages moved between releases.
-// Atomics, RDTSC and the bit length live in syscope_amd64.s.
+// Atomics, RDTSC and the per-call recorder live in syscope_amd64.s.
 
 package runtime
 
@@ -34,6 +34,8 @@ const (
 	syscopeEvSysmonRetake
 	syscopeEvHandoffStartm
 	syscopeEvThreadCreate
+	syscopeEvPreemptSent
+	syscopeEvPreemptInSyscall
 	syscopeNumEvents
 )
 
@@ -42,56 +44,85 @@ var syscopeEventNames = [syscopeNumEvents]string{
 	"exit_fast_kept_p", "exit_fast_reacquired_p", "exit_fast_idle_p",
 	"exit_slow_idle_p", "exit_slow_queued", "exit_slow_locked",
 	"sysmon_retake", "handoff_startm", "thread_create",
+	"preempt_sent", "preempt_in_syscall",
 }
 
+// Paths by which a SYSCALL instruction is reached.
 const (
-	syscopeSlots      = 16   // per-M trap slots, direct mapped by key
-	syscopeBuckets    = 64   // latency histogram buckets, two per power of two
-	syscopeShift      = 6    // ticks below 1<<syscopeShift share bucket 0..1
-	syscopeKeys       = 1024 // global table index: trap+2; 1 = unknown, 0 = unused
-	syscopeKeyUnknown = 1
+	syscopePathSyscall = 0 // syscall.Syscall and Syscall6, inside entersyscall
+	syscopePathRaw     = 1 // RawSyscall, RawSyscall6 and what they stand on
+	syscopePaths       = 2
 )
 
-// syscopeSlot holds one trap's figures on one M. hist counts fit in
-// uint32 because a slot is flushed before 1<<32 calls.
+const (
+	syscopeSlots   = 16   // per-M trap slots, direct mapped by trap
+	syscopeBuckets = 128  // latency histogram; see syscopeBucket
+	syscopeTraps   = 1024 // global table rows per path; the last is "other"
+	syscopeSitePCs = 4    // return addresses kept for the longest raw call
+	syscopeRawBit  = 1 << 63
+)
+
+// syscopeSlot holds one (path, trap) pair's figures on one M. The
+// wrapper hooks in syscope_amd64.s write it; field offsets reach them
+// through go_asm.h. key is the trap, with syscopeRawBit set on the raw
+// path; an empty slot has key 0 and no calls, so trap 0 (read) may start
+// in it without eviction. hist counts fit in uint32: a bucket that wraps
+// adds 1<<32 to the global table at once (syscopeHistWrap).
 type syscopeSlot struct {
-	key    uintptr // trap+2, 0 when empty
-	calls  uint64
-	errors uint64
-	total  uint64 // ticks
-	max    uint64 // ticks
-	hist   [syscopeBuckets]uint32
+	key     uint64
+	calls   uint64
+	errors  uint64
+	eintr   uint64
+	total   uint64 // ticks
+	max     uint64 // ticks
+	long    uint64 // raw calls longer than syscopeRawLong while holding a P
+	longMax uint64 // ticks
+	longPC  [syscopeSitePCs]uintptr
+	hist    [syscopeBuckets]uint32
 }
 
 // syscopeM is one M's record. m.syscope points at it (see the plan's
 // runtime2.go edit); it is not embedded because go1.25+ keeps m within
-// its 2048-byte size class. It is nil when recording is off; hooks test
-// syscopeOn first, so SYSCOPE=off costs one compare per hook.
+// its 2048-byte size class. It is nil when recording is off, so every
+// hook costs one load and one branch when SYSCOPE=off.
 type syscopeM struct {
 	ev [syscopeNumEvents]uint64
-	// t0 is the tick count at entersyscall, 0 when no timed call is open.
-	// syscall.Syscall's hook or cgocall's clears it; exitsyscall records
-	// whatever is left under the unknown trap.
-	t0    uint64
+	// open is set by every entersyscall and cleared by the exit outcome
+	// or by the syscall wrapper that claims the entry for its trap. An
+	// open entry at the dump whose goroutine is still in _Gsyscall is in
+	// flight; the others were unclaimed and count under trap -1.
+	open  bool
 	slots [syscopeSlots]syscopeSlot
+	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
+	// time calls, indexed as syscopeRtSite (generated per release).
+	rt [syscopeRtSites]uint64
 }
 
 type syscopeStat struct {
-	calls, errors, total, max uint64
-	hist                      [syscopeBuckets]uint64
+	calls, errors, eintr, total, max, long, longMax uint64
+	longPC                                          [syscopeSitePCs]uintptr
+	hist                                            [syscopeBuckets]uint64
 }
 
 var (
 	// syscopeOn is set once in schedinit; Ms made after get a record.
-	// Package syscall reads it too, so its hook costs one compare when off.
+	// The assembly wrappers in package syscall read it too.
 	//go:linkname syscopeOn
 	syscopeOn       bool
 	syscopeM0       syscopeM
 	syscopeStartTk  uint64
 	syscopeStartNs  int64
 	syscopeDumped   uint64
+	syscopeRawLong  uint64 = ^uint64(0) // ticks; set in syscopeInit
+	syscopeLongNs   int64  = 1e6
 	syscopeGlobalEv [syscopeNumEvents]uint64
-	syscopeGlobal   [syscopeKeys]syscopeStat
+	syscopeGlobal   [syscopePaths][syscopeTraps]syscopeStat
+	// Runtime-path counts made where no M record can be used: before the
+	// thread has its TLS (clone's child, settls), after mexit has folded
+	// the M (exitThread), or on a thread with no g. EINTR results of
+	// runtime sites are rare and always counted here.
+	syscopeRtGlobal [syscopeRtSites]uint64
+	syscopeRtEintr  [syscopeRtSites]uint64
 )
 
 // syscopeInit runs in schedinit right after goenvs.
@@ -99,10 +130,45 @@ func syscopeInit() {
 	if gogetenv("SYSCOPE") == "off" {
 		return
 	}
+	if s := gogetenv("SYSCOPE_RAW_LONG"); s != "" {
+		if d, ok := syscopeParseDuration(s); ok {
+			syscopeLongNs = d
+		}
+	}
 	syscopeStartTk = syscopeTicks()
 	syscopeStartNs = nanotime()
+	// Calibrate the tick rate over about 20µs to turn the raw-call
+	// threshold into ticks; the dump converts with the whole run's rate.
+	for nanotime()-syscopeStartNs < 20000 {
+	}
+	dtk, dns := syscopeTicks()-syscopeStartTk, nanotime()-syscopeStartNs
+	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
 	syscopeOn = true
 	getg().m.syscope = &syscopeM0 // schedinit runs on m0, before any other M exists
+}
+
+// syscopeParseDuration reads SYSCOPE_RAW_LONG: an integer with unit
+// ns, us, µs, ms or s.
+func syscopeParseDuration(s string) (int64, bool) {
+	var n int64
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	if i == 0 {
+		return 0, false
+	}
+	switch s[i:] {
+	case "ns":
+		return n, true
+	case "us", "µs":
+		return n * 1e3, true
+	case "ms":
+		return n * 1e6, true
+	case "s":
+		return n * 1e9, true
+	}
+	return 0, false
 }
 
 // syscopeAllocM gives a new M its record. It runs in allocm, which may
@@ -113,6 +179,14 @@ func syscopeAllocM(mp *m) {
 	}
 }
 
+// syscopeSysAfter records a call for the SYSCALL wrappers in package
+// syscall and internal/runtime/syscall; it has its own register
+// convention (see syscope_amd64.s) and is never called from Go. The
+// linkname lets the linker accept those packages' references to it.
+//
+//go:linkname syscopeSysAfter
+func syscopeSysAfter()
+
 // Assembly helpers, in syscope_amd64.s.
 func syscopeTicks() uint64
 func syscopeXadd64(p *uint64, d uint64)
@@ -121,10 +195,8 @@ func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 
 //go:nosplit
 func syscopeEv(e int) {
-	if syscopeOn {
-		if s := getg().m.syscope; s != nil {
-			s.ev[e]++
-		}
+	if s := getg().m.syscope; s != nil {
+		s.ev[e]++
 	}
 }
 
@@ -132,36 +204,29 @@ func syscopeEv(e int) {
 //
 //go:nosplit
 func syscopeEvM(mp *m, e int) {
-	if syscopeOn {
-		if s := mp.syscope; s != nil {
-			s.ev[e]++
-		}
+	if s := mp.syscope; s != nil {
+		s.ev[e]++
 	}
 }
 
-// syscopeEnter runs at the top of reentersyscall, before the stack guard
-// is poisoned; the caller's g is still _Grunning.
+// syscopeEnter runs in reentersyscall, before the stack guard is
+// poisoned; the caller's g is still _Grunning.
 //
 //go:nosplit
 func syscopeEnter(mp *m) {
-	if syscopeOn {
-		if s := mp.syscope; s != nil {
-			s.ev[syscopeEvEnter]++
-			s.t0 = syscopeTicks()
-		}
+	if s := mp.syscope; s != nil {
+		s.ev[syscopeEvEnter]++
+		s.open = true
 	}
 }
 
-// syscopeExit runs at the top of exitsyscall. An entry that no caller
-// claimed (x/sys/unix SyscallNoError and other assembly callers of
-// entersyscall) is recorded under the unknown trap; it is never dropped.
+// syscopeExitEv counts an exit outcome on mp and closes the entry.
 //
 //go:nosplit
-func syscopeExit(mp *m) {
-	if syscopeOn {
-		if s := mp.syscope; s != nil && s.t0 != 0 {
-			syscopeRecord(s, syscopeKeyUnknown, 0)
-		}
+func syscopeExitEv(mp *m, e int) {
+	if s := mp.syscope; s != nil {
+		s.ev[e]++
+		s.open = false
 	}
 }
 
@@ -172,7 +237,7 @@ func syscopeExit(mp *m) {
 func syscopeCgo() {
 	if s := getg().m.syscope; s != nil {
 		s.ev[syscopeEvEnterCgo]++
-		s.t0 = 0
+		s.open = false
 	}
 }
 
@@ -181,81 +246,49 @@ func syscopeCgo() {
 //
 //go:nosplit
 func syscopeOwnP(mp *m, pp *p) {
-	if s := mp.syscope; s != nil {
-		if mp.syscalltick == pp.syscalltick {
-			s.ev[syscopeEvExitFastKept]++
-		} else {
-			s.ev[syscopeEvExitFastReacquired]++
-		}
+	if mp.syscalltick == pp.syscalltick {
+		syscopeExitEv(mp, syscopeEvExitFastKept)
+	} else {
+		syscopeExitEv(mp, syscopeEvExitFastReacquired)
 	}
 }
 
-// syscopeSyscallEnd is called by syscall.Syscall and Syscall6 between
-// the raw call and exitsyscall: the g is _Gsyscall and may have no P.
+// syscopePreempt runs in doSigPreempt, in the signal handler of the
+// thread the preemption signal landed on. pc is where it interrupted:
+// just past a SYSCALL instruction (0f 05) when the signal cut a system
+// call short, as in a raw futex wait; a goroutine in _Gsyscall is in a
+// syscall too.
 //
-//go:linkname syscopeSyscallEnd
 //go:nosplit
-func syscopeSyscallEnd(trap, errno uintptr) {
-	r := getg().m.syscope
-	if r == nil || r.t0 == 0 {
+func syscopePreempt(gp *g, pc uintptr) {
+	if !syscopeOn {
 		return
 	}
-	key := trap + 2
-	if key >= syscopeKeys {
-		key = syscopeKeyUnknown // no such trap on linux/amd64 today
-	}
-	syscopeRecord(r, key, errno)
-}
-
-// syscopeRecord closes the open call on r under key. It is small enough
-// to inline into its two callers, which saves a frame on the hot path.
-//
-//go:nosplit
-func syscopeRecord(r *syscopeM, key, errno uintptr) {
-	dt := syscopeTicks() - r.t0
-	r.t0 = 0
-	s := &r.slots[key%syscopeSlots]
-	if s.key != key {
-		syscopeEvict(s, key)
-	}
-	s.calls++
-	if errno != 0 {
-		s.errors++
-	}
-	s.total += dt
-	if dt > s.max {
-		s.max = dt
-	}
-	s.hist[syscopeBucket(dt)]++
-	if uint32(s.calls) == 0 {
-		syscopeFlush(s) // keep hist counts below 1<<32
+	if readgstatus(gp)&^_Gscan == _Gsyscall || pc >= 2 && *(*uint16)(unsafe.Pointer(pc - 2)) == 0x050f {
+		syscopeXadd64(&syscopeGlobalEv[syscopeEvPreemptInSyscall], 1)
 	}
 }
 
-// syscopeBucket maps ticks to a histogram bucket, two per power of two
-// of v = dt>>syscopeShift. The float64 exponent and top mantissa bit of v
-// give the bucket with no call and no loop: bucket i >= 1 holds v in
-// [syscopeBucketLow(i), syscopeBucketLow(i+1)).
+// syscopePreemptSent runs in preemptM before the signal is sent.
 //
 //go:nosplit
+func syscopePreemptSent() {
+	if syscopeOn {
+		syscopeXadd64(&syscopeGlobalEv[syscopeEvPreemptSent], 1)
+	}
+}
+
+// syscopeBucket is the histogram bucket of dt ticks, as the assembly
+// computes it: the float64 exponent and top mantissa bit of dt+64, two
+// buckets per power of two, masked to the table. Bucket b (10 <= b <
+// 126) holds dt+64 in [syscopeBucketLow(b), syscopeBucketLow(b+1)).
 func syscopeBucket(dt uint64) uintptr {
-	k := float64bits(float64(int64(dt>>syscopeShift))) >> 51
-	if k < 2045 {
-		return 0 // v == 0
-	}
-	if k -= 2045; k >= syscopeBuckets {
-		return syscopeBuckets - 1
-	}
-	return uintptr(k)
+	return uintptr(float64bits(float64(int64(dt+64)))>>51) & (syscopeBuckets - 1)
 }
 
-// syscopeBucketLow is the smallest v (ticks>>syscopeShift) in bucket b,
-// rounded up to an integer.
+// syscopeBucketLow is the smallest dt+64 in bucket b, rounded up.
 func syscopeBucketLow(b uint64) uint64 {
-	if b == 0 {
-		return 0
-	}
-	k := b + 2045
+	k := b + 2048
 	e := k>>1 - 1023
 	lo := uint64(1) << e
 	if k&1 == 1 {
@@ -264,42 +297,84 @@ func syscopeBucketLow(b uint64) uint64 {
 	return lo
 }
 
-// syscopeEvict gives slot s to key, flushing what it held.
-//
-//go:nosplit
-func syscopeEvict(s *syscopeSlot, key uintptr) {
-	if s.key != 0 {
-		syscopeFlush(s)
-	}
-	s.key = key
-}
-
-// syscopeFlush moves a slot's figures into the global table and empties it.
+// syscopeFlush moves a slot's figures into the global table and empties
+// it. It runs on the wrapper's slow path (eviction), on the syscall's own
+// thread, and at mexit.
 //
 //go:nosplit
 func syscopeFlush(s *syscopeSlot) {
-	g := &syscopeGlobal[s.key]
-	syscopeXadd64(&g.calls, s.calls)
-	syscopeXadd64(&g.errors, s.errors)
-	syscopeXadd64(&g.total, s.total)
+	if s.calls != 0 {
+		g := syscopeGlobalStat(s.key)
+		syscopeXadd64(&g.calls, s.calls)
+		syscopeXadd64(&g.errors, s.errors)
+		syscopeXadd64(&g.eintr, s.eintr)
+		syscopeXadd64(&g.total, s.total)
+		syscopeXadd64(&g.long, s.long)
+		syscopeMax(&g.max, s.max)
+		if s.longMax > g.longMax && syscopeMax(&g.longMax, s.longMax) {
+			g.longPC = s.longPC // racy with another M's longer call; a site, not a count
+		}
+		for i := range s.hist {
+			if s.hist[i] != 0 {
+				syscopeXadd64(&g.hist[i], uint64(s.hist[i]))
+				s.hist[i] = 0
+			}
+		}
+	}
+	s.calls, s.errors, s.eintr, s.total, s.max, s.long, s.longMax = 0, 0, 0, 0, 0, 0, 0
+}
+
+// syscopeMax raises *p to v; it reports whether v became the maximum.
+//
+//go:nosplit
+func syscopeMax(p *uint64, v uint64) bool {
 	for {
-		old := g.max
-		if s.max <= old || syscopeCas64(&g.max, old, s.max) {
-			break
+		old := *p
+		if v <= old {
+			return false
+		}
+		if syscopeCas64(p, old, v) {
+			return true
 		}
 	}
-	for i := range s.hist {
-		if s.hist[i] != 0 {
-			syscopeXadd64(&g.hist[i], uint64(s.hist[i]))
-			s.hist[i] = 0
-		}
+}
+
+//go:nosplit
+func syscopeGlobalStat(key uint64) *syscopeStat {
+	path := 0
+	if key&syscopeRawBit != 0 {
+		path = 1
 	}
-	s.calls, s.errors, s.total, s.max = 0, 0, 0, 0
+	trap := key &^ syscopeRawBit
+	if trap >= syscopeTraps {
+		trap = syscopeTraps - 1
+	}
+	return &syscopeGlobal[path][trap]
+}
+
+// syscopeEvict gives slot s to key. The wrapper calls it (ABI0, from
+// syscope_amd64.s) on a key mismatch.
+//
+//go:nosplit
+func syscopeEvict(s *syscopeSlot, key uint64) {
+	syscopeFlush(s)
+	s.key = key
+}
+
+// syscopeHistWrap carries a wrapped uint32 histogram bucket of slot s
+// into the global table.
+//
+//go:nosplit
+func syscopeHistWrap(s *syscopeSlot, b uintptr) {
+	syscopeXadd64(&syscopeGlobalStat(s.key).hist[b&(syscopeBuckets-1)], 1<<32)
 }
 
 // syscopeMExit folds an exiting M into the globals. It runs in mexit with
 // sched.lock held, before mp leaves allm, so a dump (which sums the
-// globals and allm under sched.lock) counts mp exactly once.
+// globals and allm under sched.lock) counts mp exactly once. It then
+// drops the record: the M's last runtime syscalls (unlock's futex wake,
+// exitThread) count in the globals. The store has no write barrier; the
+// record is referenced nowhere else.
 //
 //go:nosplit
 func syscopeMExit(mp *m) {
@@ -312,10 +387,13 @@ func syscopeMExit(mp *m) {
 		r.ev[i] = 0
 	}
 	for i := range r.slots {
-		if r.slots[i].key != 0 {
-			syscopeFlush(&r.slots[i])
-		}
+		syscopeFlush(&r.slots[i])
 	}
+	for i := range r.rt {
+		syscopeXadd64(&syscopeRtGlobal[i], r.rt[i])
+		r.rt[i] = 0
+	}
+	*(*uintptr)(unsafe.Pointer(&mp.syscope)) = 0
 }
 
 // Linux amd64 system call numbers used by the dump writer.
