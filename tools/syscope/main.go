@@ -75,6 +75,7 @@ var commands = []command{
 	{"report", "report [-format text|json] dump.json", runReport},
 	{"versions", "versions", runVersions},
 	{"demo", "demo", runDemo},
+	{"bisect", bisectUsage, runBisect},
 }
 
 func usage() {

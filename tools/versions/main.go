@@ -15,17 +15,16 @@ package main
 import (
 	"flag"
 	"fmt"
-	"go/version"
 	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/syscope/syscope/dump"
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 var newest = []string{"go1.16.15", "go1.17.13", "go1.18.10", "go1.19.13", "go1.20.14", "go1.21.13",
@@ -72,12 +71,12 @@ func main() {
 
 func try(rel string, full bool) (string, bool) {
 	row := fmt.Sprintf("%-10s ", rel)
-	goroot, err := goenv(rel)
+	tc, err := releases.Fetch(rel)
 	if err != nil {
 		// Not a verdict: the proxy does not have every release.
 		return row + "not on the proxy (skipped)", true
 	}
-	r, err := overlay.Generate(overlay.Options{GOROOT: goroot})
+	r, err := overlay.Generate(overlay.Options{GOROOT: tc.GOROOT})
 	if err != nil {
 		return row + "overlay FAIL: " + firstLine(err.Error()), false
 	}
@@ -134,51 +133,15 @@ func try(rel string, full bool) (string, bool) {
 	return row + fmt.Sprintf("pass (%.0fs)", time.Since(start).Seconds()), ok
 }
 
-func goenv(rel string) (string, error) {
-	cmd := exec.Command("go", "env", "GOROOT")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+rel, "GOENV=off", "GOFLAGS=")
-	out, err := cmd.Output()
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
 // allReleases lists every linux/amd64 patch release from go1.16.0 on: for
 // each minor the proxy lists, every patch up to its newest, since the
 // proxy's list has gaps that still download (go1.24.12, say).
 func allReleases() []string {
-	cmd := exec.Command("go", "list", "-m", "-versions", "golang.org/toolchain")
-	cmd.Env = append(os.Environ(), "GOENV=off", "GOFLAGS=")
-	out, err := cmd.Output()
+	listed, err := releases.List()
 	if err != nil {
-		log.Fatalf("listing toolchains: %v", err)
+		log.Fatal(err)
 	}
-	newestPatch := map[int]int{}
-	for _, v := range strings.Fields(string(out))[1:] {
-		v = strings.TrimPrefix(v, "v0.0.1-")
-		rel, ok := strings.CutSuffix(v, ".linux-amd64")
-		if !ok || !version.IsValid(rel) || strings.ContainsAny(rel[2:], "rcbeta") {
-			continue
-		}
-		var minor, patch int
-		fmt.Sscanf(rel, "go1.%d.%d", &minor, &patch)
-		if minor >= 16 && patch >= newestPatch[minor] {
-			newestPatch[minor] = patch
-		}
-	}
-	var rels []string
-	for minor, last := range newestPatch {
-		for p := 0; p <= last; p++ {
-			rel := fmt.Sprintf("go1.%d.%d", minor, p)
-			if p == 0 && minor < 21 {
-				rel = fmt.Sprintf("go1.%d", minor) // before go1.21, x.0 has no ".0"
-			}
-			rels = append(rels, rel)
-		}
-	}
-	sort.Slice(rels, func(i, j int) bool { return version.Compare(rels[i], rels[j]) < 0 })
-	return rels
+	return releases.Between(releases.Every(listed), "go1.16", listed[len(listed)-1])
 }
 
 func firstLine(s string) string {

@@ -1,0 +1,235 @@
+package bisect
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	gits "github.com/rogpeppe/go-internal/testscript"
+	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
+	sst "github.com/syscope/syscope/testscript"
+)
+
+// Script runs a testscript against released toolchains. In the script,
+// `go` is the toolchain under test (first on PATH, with its GOROOT, no
+// go env file and GOTOOLCHAIN=local), syscope's commands (dump, exitcode,
+// ...) and conditions ([plan:go1.26], [release:go1.25]) are there, and
+// with Instrument `syscope` runs the syscope binary Syscope, so that
+// `exec syscope build` builds with the overlay for that toolchain.
+type Script struct {
+	File       string
+	Instrument bool
+	Syscope    string        // the syscope binary, needed with Instrument
+	Timeout    time.Duration // per run; 0 means 10 minutes
+}
+
+// hostEnv holds what the script needs from the go that runs syscope:
+// the build and module caches, which testscript's HOME=/no-home would
+// otherwise move.
+var hostEnv struct {
+	once sync.Once
+	vars []string
+	err  error
+}
+
+func goEnvVars() ([]string, error) {
+	hostEnv.once.Do(func() {
+		cmd := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH")
+		cmd.Env = append(os.Environ(), "GOENV=off", "GOFLAGS=")
+		out, err := cmd.Output()
+		if err != nil {
+			hostEnv.err = fmt.Errorf("go env: %v", err)
+			return
+		}
+		f := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(f) != 3 {
+			hostEnv.err = fmt.Errorf("go env: unexpected output %q", out)
+			return
+		}
+		cache, err := overlay.CacheDir()
+		if err != nil {
+			hostEnv.err = err
+			return
+		}
+		hostEnv.vars = []string{"GOCACHE=" + f[0], "GOMODCACHE=" + f[1], "GOPATH=" + f[2], "SYSCOPE_CACHE=" + cache}
+	})
+	return hostEnv.vars, hostEnv.err
+}
+
+// Runner returns the Runner that fetches a release and runs the script
+// on it.
+func (s *Script) Runner() Runner {
+	return func(rel string) *Step {
+		st := &Step{Release: rel}
+		tc, err := releases.Fetch(rel)
+		if err != nil {
+			st.Outcome, st.Reason = Skipped, err.Error()
+			return st
+		}
+		st.Cached, st.Fetch = tc.Cached, tc.Elapsed
+		start := time.Now()
+		pass, out, err := s.Run(tc.GOROOT)
+		st.Run, st.Output = time.Since(start), out
+		switch {
+		case err != nil:
+			st.Outcome, st.Reason = Skipped, err.Error()
+		case pass:
+			st.Outcome = Pass
+		default:
+			st.Outcome = Fail
+		}
+		return st
+	}
+}
+
+// errScriptSkipped is returned when the script skips itself on a release.
+var errScriptSkipped = fmt.Errorf("the script skipped itself")
+
+// Run runs the script once with the toolchain at goroot. It returns
+// whether the script passed and its log. An error means no verdict: the
+// overlay could not be made, or the script skipped.
+func (s *Script) Run(goroot string) (pass bool, log string, err error) {
+	vars, err := goEnvVars()
+	if err != nil {
+		return false, "", err
+	}
+	env := []string{"GOROOT=" + goroot, "GOTOOLCHAIN=local", "GOENV=off"}
+	bin := filepath.Join(goroot, "bin")
+	if s.Instrument {
+		r, err := overlay.Generate(overlay.Options{GOROOT: goroot})
+		if err != nil {
+			return false, "", fmt.Errorf("overlay: %v", err)
+		}
+		// The overlay is made for r.GOROOT, a link outside the module
+		// cache for a fetched toolchain; the script's go runs from there.
+		env = append(r.Env(), "GOENV=off")
+		bin = filepath.Join(r.GOROOT, "bin")
+		goroot = r.GOROOT
+	}
+	dir, err := os.MkdirTemp("", "syscope-bisect-")
+	if err != nil {
+		return false, "", err
+	}
+	defer os.RemoveAll(dir)
+	path := bin
+	if s.Instrument {
+		if s.Syscope == "" {
+			return false, "", fmt.Errorf("no syscope binary to run in the script")
+		}
+		sbin := filepath.Join(dir, "bin")
+		if err := os.MkdirAll(sbin, 0o755); err != nil {
+			return false, "", err
+		}
+		if err := os.Symlink(s.Syscope, filepath.Join(sbin, "syscope")); err != nil {
+			return false, "", err
+		}
+		path += string(os.PathListSeparator) + sbin
+	}
+	path += string(os.PathListSeparator) + os.Getenv("PATH")
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	if _, err := os.Stat(s.File); err != nil {
+		return false, "", err
+	}
+	params := s.params(dir, goroot, append(append(vars, env...), "GOFLAGS=", "PATH="+path), timeout)
+	t := &scriptT{}
+	t.Run("script", func(gits.T) {
+		gits.RunT(t, params)
+	})
+	log = stripEnv(t.log.String())
+	if t.skipped {
+		return false, log, errScriptSkipped
+	}
+	return !t.failed, log, nil
+}
+
+// stripEnv drops what testscript prints ahead of the first command of a
+// verbose log: the environment (WORK=... up to an empty line) and the
+// script's leading comment, which is the script's text, not its output.
+func stripEnv(log string) string {
+	if strings.HasPrefix(log, "WORK=") {
+		if _, rest, ok := strings.Cut(log, "\n\n"); ok {
+			log = rest
+		}
+	}
+	for strings.HasPrefix(log, "#") {
+		_, log, _ = strings.Cut(log, "\n")
+	}
+	return log
+}
+
+func (s *Script) params(dir, goroot string, setenv []string, timeout time.Duration) gits.Params {
+	return gits.Params{
+		Files:               []string{s.File},
+		WorkdirRoot:         dir,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Cmds:                sst.Cmds,
+		Condition:           sst.Condition(goroot),
+		Deadline:            time.Now().Add(timeout),
+		Setup: func(e *gits.Env) error {
+			for _, kv := range setenv {
+				k, v, _ := strings.Cut(kv, "=")
+				e.Setenv(k, v)
+			}
+			return nil
+		},
+	}
+}
+
+// scriptT is the testscript.T that runs a script outside go test: Run
+// runs the script on its own goroutine, and FailNow and Skip end that
+// goroutine as they would end a test.
+type scriptT struct {
+	mu      sync.Mutex
+	log     strings.Builder
+	failed  bool
+	skipped bool
+}
+
+func (t *scriptT) Log(args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := fmt.Sprintln(args...)
+	t.log.WriteString(s)
+}
+
+func (t *scriptT) Fatal(args ...any) {
+	t.Log(args...)
+	t.FailNow()
+}
+
+func (t *scriptT) FailNow() {
+	t.mu.Lock()
+	t.failed = true
+	t.mu.Unlock()
+	runtime.Goexit()
+}
+
+func (t *scriptT) Skip(args ...any) {
+	t.Log(args...)
+	t.mu.Lock()
+	t.skipped = true
+	t.mu.Unlock()
+	runtime.Goexit()
+}
+
+func (t *scriptT) Parallel()     {}
+func (t *scriptT) Verbose() bool { return true }
+
+func (t *scriptT) Run(name string, f func(gits.T)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(t)
+	}()
+	<-done
+}
