@@ -64,9 +64,9 @@ type Edit struct {
 	Anchor string   // for errors: the alternatives joined by " | "
 	Alts   []string // statement heads, any one of which anchors the edit
 	Code   string
-	Nth    int // with several matches, use the Nth (1-based); 0 means exactly one
+	Nth    int      // with several matches, use the Nth (1-based); 0 means exactly one
 	Except []string // assembly: TEXT symbols that "func *" leaves out
-	line   int // line in the plan, for errors
+	line   int      // line in the plan, for errors
 }
 
 var modes = map[string]bool{"before": true, "after": true, "inside": true, "before-each": true, "replace-each": true, "top": false, "field": false, "flags": false}
