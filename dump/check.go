@@ -40,31 +40,50 @@ func (d *Dump) Exits() uint64 { return d.FastExits() + d.SlowExits() }
 // Inflight counts goroutines still in a syscall when the dump was taken.
 func (d *Dump) Inflight() uint64 { return d.Event("inflight") }
 
-// SyscallCalls sums the calls of every syscall row.
+// SyscallCalls sums the calls of the rows on the syscall path.
 func (d *Dump) SyscallCalls() uint64 {
 	var n uint64
 	for _, s := range d.Syscalls {
-		n += s.Calls
+		if s.Path == PathSyscall {
+			n += s.Calls
+		}
 	}
 	return n
 }
 
-// SyscallErrors sums the errors of every syscall row.
+// SyscallErrors sums the errors of the rows on the syscall path.
 func (d *Dump) SyscallErrors() uint64 {
 	var n uint64
 	for _, s := range d.Syscalls {
-		n += s.Errors
+		if s.Path == PathSyscall {
+			n += s.Errors
+		}
 	}
 	return n
 }
 
-// SyscallTotalNS sums the time spent in every syscall row.
+// SyscallTotalNS sums the time spent in the rows on the syscall path.
 func (d *Dump) SyscallTotalNS() uint64 {
 	var n uint64
 	for _, s := range d.Syscalls {
-		n += s.TotalNS
+		if s.Path == PathSyscall {
+			n += s.TotalNS
+		}
 	}
 	return n
+}
+
+// Instructions counts, per system call name, the SYSCALL instructions the
+// dump saw on the syscall, raw and runtime paths (vDSO calls make none):
+// what strace counts.
+func (d *Dump) Instructions() map[string]uint64 {
+	m := map[string]uint64{}
+	for _, s := range d.Syscalls {
+		if s.Path != PathVDSO && s.Trap >= 0 {
+			m[s.Name] += s.Calls
+		}
+	}
+	return m
 }
 
 // Check verifies conservation: every entry has either exited or is still

@@ -30,19 +30,54 @@ type Dump struct {
 	// zero count means "not measured", not "never happened".
 	Unsupported []string  `json:"unsupported"`
 	Syscalls    []Syscall `json:"syscalls"`
+	// RawLongNS is the threshold above which a raw call counts as long
+	// (SYSCOPE_RAW_LONG, 1ms by default).
+	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
 }
 
-// Syscall is the aggregate for one (trap, path) pair.
+// The paths by which a SYSCALL instruction is reached.
+const (
+	PathSyscall = "syscall" // syscall.Syscall/Syscall6, inside entersyscall
+	PathRaw     = "raw"     // RawSyscall/RawSyscall6 and what they stand on
+	PathRuntime = "runtime" // the runtime's own assembly (sys_linux_amd64.s)
+	PathVDSO    = "vdso"    // vDSO time calls (nanotime1, time.now): no SYSCALL
+)
+
+// Syscall is the aggregate for one (trap, path) pair; on the runtime and
+// vdso paths, for one (trap, runtime function) pair.
 type Syscall struct {
-	// Trap is the syscall number; -1 means the runtime could not tell.
-	Trap int    `json:"trap"`
+	Trap int    `json:"trap"` // -1: unknown
 	Name string `json:"name"`
-	// Path is the entry route: "syscall" today; "raw", "runtime" and
-	// "vdso" later. The same Name may appear once per Path.
-	Path    string   `json:"path"`
-	Calls   uint64   `json:"calls"`
-	Errors  uint64   `json:"errors"`
+	Path string `json:"path"`
+	// Func is the runtime function, on the runtime and vdso paths.
+	Func   string `json:"func,omitempty"`
+	Calls  uint64 `json:"calls"`
+	Errors uint64 `json:"errors"`
+	Eintr  uint64 `json:"eintr"`
+	// Timed is false for rows with counts only: the runtime and vdso
+	// paths and the unknown trap. Such rows have no times or histogram.
+	Timed   *bool    `json:"timed,omitempty"`
 	TotalNS uint64   `json:"total_ns"`
 	MaxNS   uint64   `json:"max_ns"`
-	Hist    []uint64 `json:"hist"`
+	Hist    []uint64 `json:"hist,omitempty"`
+	// Raw path only: calls longer than the dump's raw_long_ns made while
+	// the thread held a P, the longest, and where it was called from.
+	Long      uint64 `json:"long,omitempty"`
+	LongMaxNS uint64 `json:"long_max_ns,omitempty"`
+	LongSite  *Site  `json:"long_site,omitempty"`
+}
+
+// Site is a call site in the program.
+type Site struct {
+	Func string `json:"func"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// IsTimed reports whether s has times and a histogram.
+func (s *Syscall) IsTimed() bool {
+	if s.Timed != nil {
+		return *s.Timed
+	}
+	return s.Path == PathSyscall || s.Path == PathRaw
 }

@@ -23,6 +23,8 @@ var Events = []Event{
 	{"sysmon_retake", "sysmon took the P of a goroutine in a syscall"},
 	{"handoff_startm", "handoffp started an M"},
 	{"thread_create", "newm created an OS thread"},
+	{"preempt_sent", "preemptM sent an async preemption signal (SIGURG)"},
+	{"preempt_in_syscall", "a preemption signal landed on a thread inside a system call"},
 	{"inflight", "goroutines in a syscall when the dump was taken"},
 }
 
@@ -43,6 +45,8 @@ var EventNames = []string{
 	"sysmon_retake",
 	"handoff_startm",
 	"thread_create",
+	"preempt_sent",
+	"preempt_in_syscall",
 	"inflight",
 }
 

@@ -57,6 +57,7 @@ type wire struct {
 	Events       map[string]uint64 `json:"events"`
 	Unsupported  []string          `json:"unsupported"`
 	Syscalls     []Syscall         `json:"syscalls"`
+	RawLongNS    uint64            `json:"raw_long_ns"`
 }
 
 // Parse decodes and validates one dump. Unknown fields and unknown event
@@ -108,6 +109,7 @@ func Parse(data []byte) (*Dump, error) {
 		Events:       w.Events,
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
+		RawLongNS:    w.RawLongNS,
 	}
 	if w.Consistent == nil {
 		return nil, errors.New(`missing "consistent"`)
@@ -201,8 +203,10 @@ func (s *Syscall) validate(buckets int) error {
 		return errors.New("missing name")
 	case s.Path == "":
 		return errors.New("missing path")
-	case len(s.Hist) != buckets:
+	case s.IsTimed() && len(s.Hist) != buckets:
 		return fmt.Errorf("hist has %d buckets, want %d", len(s.Hist), buckets)
+	case !s.IsTimed() && len(s.Hist) != 0:
+		return fmt.Errorf("an untimed %s row has a histogram", s.Path)
 	}
 	return nil
 }

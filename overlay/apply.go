@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/syscope/syscope/internal/sysnames"
 )
 
 // A Site is one runtime SYSCALL (or vDSO call) that an assembly edit
@@ -288,7 +290,12 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 					break
 				}
 				code = strings.ReplaceAll(code, "{site8}", fmt.Sprint(8*len(*sites)))
-				*sites = append(*sites, Site{Func: h.fn, Trap: h.trap, VDSO: e.Mode == "top"})
+				site := Site{Func: h.fn, Trap: h.trap, VDSO: e.Mode == "top"}
+				if site.VDSO {
+					// The vDSO time calls on linux/amd64 all stand in for clock_gettime.
+					site.Trap = sysnames.Trap("clock_gettime")
+				}
+				*sites = append(*sites, site)
 			}
 			body := strings.TrimRight(lines[h.line], "\n")
 			rest := strings.TrimLeft(body, " \t")

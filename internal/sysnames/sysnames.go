@@ -14,3 +14,13 @@ func Max() int {
 	}
 	return m
 }
+
+// Trap returns the trap number of name, or -1 if x/sys/unix does not know it.
+func Trap(name string) int {
+	for t, n := range names {
+		if n == name {
+			return t
+		}
+	}
+	return -1
+}

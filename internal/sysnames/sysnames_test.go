@@ -13,3 +13,12 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func TestTrap(t *testing.T) {
+	if got := Trap("clock_gettime"); got != 228 {
+		t.Errorf("Trap(clock_gettime) = %d, want 228", got)
+	}
+	if got := Trap("no_such_call"); got != -1 {
+		t.Errorf("Trap(no_such_call) = %d, want -1", got)
+	}
+}
