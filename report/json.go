@@ -11,8 +11,8 @@ import (
 // reimplement the histogram interpolation.
 type jsonSyscall struct {
 	dump.Syscall
-	P50NS uint64 `json:"p50_ns"`
-	P99NS uint64 `json:"p99_ns"`
+	P50NS uint64 `json:"p50_ns,omitempty"`
+	P99NS uint64 `json:"p99_ns,omitempty"`
 }
 
 // jsonDump shadows dump.Dump's Syscalls (the shallower field wins in
@@ -20,16 +20,26 @@ type jsonSyscall struct {
 type jsonDump struct {
 	*dump.Dump
 	Syscalls []jsonSyscall `json:"syscalls"`
+	Table    []Row         `json:"table"`
+	Warnings []Warning     `json:"warnings"`
 }
 
-// JSON writes the dump re-encoded and indented, with the syscalls in the
-// order of the text table and p50_ns/p99_ns added to each. The output is
-// itself a valid syscope/v1 dump (dump.Parse ignores the extra fields).
+// JSON writes the dump re-encoded and indented, its rows in a fixed order
+// with p50_ns/p99_ns added to the timed ones, followed by the text
+// report's table (one row per system call) and warnings. The output is
+// itself a valid syscope/v1 dump: dump.Parse ignores the extra fields.
 func JSON(w io.Writer, d *dump.Dump) error {
-	rs := rows(d)
-	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(rs))}
-	for i, r := range rs {
-		out.Syscalls[i] = jsonSyscall{Syscall: r.Syscall, P50NS: r.P50, P99NS: r.P99}
+	ss := sortedSyscalls(d)
+	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(ss)), Table: Table(d), Warnings: Warnings(d)}
+	if out.Warnings == nil {
+		out.Warnings = []Warning{}
+	}
+	for i, s := range ss {
+		out.Syscalls[i] = jsonSyscall{Syscall: s}
+		if s.IsTimed() {
+			out.Syscalls[i].P50NS = s.Quantile(d.HistBoundsNS, 0.50)
+			out.Syscalls[i].P99NS = s.Quantile(d.HistBoundsNS, 0.99)
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

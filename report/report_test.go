@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -82,7 +83,7 @@ var labelCol = len(strings.TrimSuffix(tableRule, "----------------\n"))
 func tableRows(out string) (labels []string, cols map[string][]string) {
 	cols = map[string][]string{}
 	for _, line := range strings.Split(out, "\n") {
-		if len(line) > labelCol && regexp.MustCompile(`^ *\d+\.\d\d `).MatchString(line) {
+		if len(line) > labelCol && regexp.MustCompile(`^ *(\d+\.\d\d|-) `).MatchString(line) {
 			label := line[labelCol:]
 			labels = append(labels, label)
 			cols[label] = strings.Fields(line[:labelCol])
@@ -108,35 +109,78 @@ func TestTotalRow(t *testing.T) {
 	if !strings.HasPrefix(out, "syscope report: go1.26.8 (plan go1.26)\n") {
 		t.Errorf("first line wrong:\n%s", out)
 	}
-	// 4000+2500+300+120+120+2+0 calls, 17+4 errors.
+	// Calls: 7042 on the syscall path, 10+1 raw, 500+30 runtime; the vDSO's
+	// 900 are not system calls. Errors 17+4 plus the raw futex's 1; EINTR
+	// 1 raw + 2 runtime.
 	f := fields(t, out, "total")
-	if want := []string{"100.00", seconds(d.SyscallTotalNS()), "7042", "21"}; f[0] != want[0] || f[1] != want[1] || f[3] != want[2] || f[4] != want[3] {
-		t.Errorf("total row = %q, want %%time, seconds, calls, errors = %q", f, want)
+	want := []string{"100.00", "7583", "22", "3", "7042", "11", "530"}
+	if got := []string{f[0], f[3], f[4], f[5], f[6], f[7], f[8]}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("total row = %q, want %%time calls errors eintr syscall raw runtime = %q", f, want)
 	}
 	if d.SyscallCalls() != 7042 {
 		t.Errorf("SyscallCalls = %d, want 7042", d.SyscallCalls())
 	}
-	read := fields(t, out, "read")
-	if read[6] != "4000" || read[7] != "17" {
-		t.Errorf("read row = %q, want 4000 calls, 17 errors", read)
+	// One row per system call, split by path: read is 4000 via package
+	// syscall and 10 raw; futex is 1 raw and 500 from the runtime.
+	for label, want := range map[string][]string{
+		"read":  {"4010", "17", "0", "4000", "10", "0"},
+		"futex": {"501", "1", "3", "0", "1", "500"},
+		"mmap":  {"30", "0", "0", "0", "0", "30"},
+	} {
+		f := fields(t, out, label)
+		if got := f[6:12]; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s row = %q, want calls errors eintr syscall raw runtime = %q", label, f, want)
+		}
+	}
+	// Untimed rows show no times.
+	if f := fields(t, out, "mmap"); f[0] != "-" || f[1] != "-" || f[3] != "-" {
+		t.Errorf("untimed mmap row shows times: %q", f)
+	}
+	if strings.Contains(out, "clock_gettime  ") && regexp.MustCompile(`(?m)clock_gettime$`).MatchString(out) {
+		t.Errorf("vDSO calls in the system call table:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?m)^  runtime\.nanotime1 +clock_gettime +900$`).MatchString(out) {
+		t.Errorf("vDSO section missing:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?m)^  runtime\.futex +futex +500  \(2 EINTR\)$`).MatchString(out) {
+		t.Errorf("runtime section missing futex:\n%s", out)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	out := text(t, load(t, "basic"))
+	for _, want := range []string{
+		"warning: 2 raw read calls blocked longer than 1.0ms holding a P (longest 3.0ms), called from main.pollRaw (/src/app/raw.go:42)",
+		"warning: 1 raw futex call blocked longer than 1.0ms holding a P (longest 10ms), called from main.wait (/src/app/futex.go:17)",
+		"warning: 1 raw futex call returned EINTR; 3 of 12 preemption signals landed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	// Longest first.
+	if strings.Index(out, "raw futex call blocked") > strings.Index(out, "raw read calls blocked") {
+		t.Errorf("raw_long warnings not longest first")
+	}
+	if w := Warnings(load(t, "edge")); len(w) != 0 {
+		t.Errorf("edge fixture has warnings %v", w)
 	}
 }
 
 func TestOrdering(t *testing.T) {
-	// Ties on total time (5000ns) break by calls, then trap.
+	// Ties on total time (5000ns) break by calls, then trap. read merges
+	// its raw and syscall rows (10000ns); the vDSO row is not a system call.
 	out := text(t, load(t, "edge"))
-	want := []string{"getpid", "clock_gettime (vdso)", "read (syscall)", "write", "read (raw)", "unknown", "open", "total"}
+	want := []string{"getpid", "read", "write", "unknown", "open", "total"}
 	got, _ := tableRows(out)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("row order = %q, want %q", got, want)
 	}
-
 	// In the basic fixture, total time must never increase down the table.
-	d := load(t, "basic")
-	rs := rows(d)
+	rs := Table(load(t, "basic"))
 	for i := 1; i < len(rs); i++ {
 		if rs[i].TotalNS > rs[i-1].TotalNS {
-			t.Errorf("row %d (%s, %dns) after row %d (%s, %dns)", i, rs[i].Label, rs[i].TotalNS, i-1, rs[i-1].Label, rs[i-1].TotalNS)
+			t.Errorf("row %d (%s, %dns) after row %d (%s, %dns)", i, rs[i].Name, rs[i].TotalNS, i-1, rs[i-1].Name, rs[i-1].TotalNS)
 		}
 	}
 }
@@ -176,8 +220,8 @@ func TestRatiosAndConservation(t *testing.T) {
 			t.Errorf("report does not match %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "warning:") {
-		t.Errorf("consistent dump has a warning")
+	if strings.Contains(out, "warning: the runtime could not take") {
+		t.Errorf("consistent dump has a snapshot warning")
 	}
 
 	edge := text(t, load(t, "edge"))
@@ -201,11 +245,26 @@ func TestJSONReparses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("JSON output is not a valid dump: %v", err)
 	}
-	if d2.SyscallCalls() != d.SyscallCalls() || d2.Syscalls[0].Name != "epoll_pwait" || d2.Check() != nil {
+	if d2.SyscallCalls() != d.SyscallCalls() || d2.Syscalls[0].Name != "read" || d2.Check() != nil {
 		t.Errorf("re-parsed dump differs: calls %d, first %q", d2.SyscallCalls(), d2.Syscalls[0].Name)
 	}
 	if !strings.Contains(b.String(), `"p50_ns": `) || !strings.Contains(b.String(), `"p99_ns": `) {
 		t.Errorf("JSON lacks p50_ns/p99_ns")
+	}
+	var extra struct {
+		Table    []Row     `json:"table"`
+		Warnings []Warning `json:"warnings"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &extra); err != nil {
+		t.Fatal(err)
+	}
+	if len(extra.Table) != 9 || extra.Table[0].Name != "epoll_pwait" || len(extra.Warnings) != 3 {
+		t.Errorf("JSON table has %d rows (first %+v), %d warnings; want 9, epoll_pwait, 3", len(extra.Table), extra.Table[0], len(extra.Warnings))
+	}
+	for _, r := range extra.Table {
+		if r.Name == "futex" && (r.ByPath["raw"] != 1 || r.ByPath["runtime"] != 500 || r.ByPath["syscall"] != 0 || r.Eintr != 3) {
+			t.Errorf("JSON futex row = %+v", r)
+		}
 	}
 }
 

@@ -10,18 +10,27 @@ import (
 )
 
 const (
-	tableHead = "%-6s %11s %11s %9s %9s %9s %10s %9s %s\n"
-	tableRow  = "%6.2f %11s %11d %9s %9s %9s %10d %9d %s\n"
-	tableRule = "------ ----------- ----------- --------- --------- --------- ---------- --------- ----------------\n"
+	tableHead = "%-6s %11s %11s %9s %9s %9s %10s %9s %7s %10s %8s %8s  %s\n"
+	tableRow  = "%6s %11s %11s %9s %9s %9s %10d %9d %7d %10d %8d %8d  %s\n"
+	tableRule = "------ ----------- ----------- --------- --------- --------- ---------- --------- ------- ---------- -------- --------  ----------------\n"
 )
 
 // Text writes the human-readable report: a strace -c style table of the
-// syscalls, then the scheduler events with the ratios that say whether
-// syscall exits are cheap, then the conservation check.
+// system calls with their split by path, the warnings, the runtime's own
+// calls by function and the vDSO calls, then the scheduler events with
+// the ratios that say whether syscall exits are cheap, then the
+// conservation check.
 func Text(w io.Writer, d *dump.Dump) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "syscope report: %s (plan %s)\n\n", d.GoVersion, d.Plan)
 	syscallTable(&b, d)
+	if ws := Warnings(d); len(ws) > 0 {
+		b.WriteString("\n")
+		for _, w := range ws {
+			fmt.Fprintf(&b, "warning: %s\n", w.Text)
+		}
+	}
+	runtimeCalls(&b, d)
 	b.WriteString("\n")
 	events(&b, d)
 	_, err := io.WriteString(w, b.String())
@@ -29,38 +38,80 @@ func Text(w io.Writer, d *dump.Dump) error {
 }
 
 func syscallTable(b *strings.Builder, d *dump.Dump) {
-	total := d.SyscallTotalNS()
-	fmt.Fprintf(b, tableHead, "% time", "seconds", "usecs/call", "p50", "p99", "max", "calls", "errors", "syscall")
-	b.WriteString(tableRule)
-	for _, r := range rows(d) {
-		p50, p99, maxNS := "-", "-", "-"
-		if r.Calls > 0 {
-			p50, p99, maxNS = duration(r.P50), duration(r.P99), duration(r.MaxNS)
+	rs := Table(d)
+	var tot Row
+	tot.ByPath = map[string]uint64{}
+	for _, r := range rs {
+		tot.Calls += r.Calls
+		tot.Errors += r.Errors
+		tot.Eintr += r.Eintr
+		tot.Timed += r.Timed
+		tot.TotalNS += r.TotalNS
+		for p, n := range r.ByPath {
+			tot.ByPath[p] += n
 		}
-		fmt.Fprintf(b, tableRow, share(r.TotalNS, total), seconds(r.TotalNS), usecsPerCall(r.TotalNS, r.Calls),
-			p50, p99, maxNS, r.Calls, r.Errors, r.Label)
+	}
+	fmt.Fprintf(b, tableHead, "% time", "seconds", "usecs/call", "p50", "p99", "max", "calls", "errors", "eintr",
+		"syscall", "raw", "runtime", "name")
+	b.WriteString(tableRule)
+	for _, r := range rs {
+		pct, secs, per, p50, p99, maxNS := "-", "-", "-", "-", "-", "-"
+		if r.Timed > 0 {
+			pct, secs, per = share(r.TotalNS, tot.TotalNS), seconds(r.TotalNS), usecsPerCall(r.TotalNS, r.Timed)
+			p50, p99, maxNS = duration(r.P50NS), duration(r.P99NS), duration(r.MaxNS)
+		}
+		fmt.Fprintf(b, tableRow, pct, secs, per, p50, p99, maxNS, r.Calls, r.Errors, r.Eintr,
+			r.ByPath[dump.PathSyscall], r.ByPath[dump.PathRaw], r.ByPath[dump.PathRuntime], r.Name)
 	}
 	b.WriteString(tableRule)
-	calls := d.SyscallCalls()
-	pct := 0.0
-	if total > 0 {
-		pct = 100
+	pct := "0.00"
+	if tot.TotalNS > 0 {
+		pct = "100.00"
 	}
-	fmt.Fprintf(b, tableRow, pct, seconds(total), usecsPerCall(total, calls), "", "", "", calls, d.SyscallErrors(), "total")
+	fmt.Fprintf(b, tableRow, pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, tot.Errors, tot.Eintr,
+		tot.ByPath[dump.PathSyscall], tot.ByPath[dump.PathRaw], tot.ByPath[dump.PathRuntime], "total")
+	b.WriteString("calls counts every SYSCALL (what strace -f counts); times cover the syscall and raw paths, where the runtime's own calls are counted only\n")
 }
 
-func share(ns, total uint64) float64 {
+// runtimeCalls lists the runtime path by runtime function, and the vDSO
+// time calls, which make no SYSCALL and so are not in the table.
+func runtimeCalls(b *strings.Builder, d *dump.Dump) {
+	for _, sec := range []struct{ path, title string }{
+		{dump.PathRuntime, "the runtime's own system calls, by function"},
+		{dump.PathVDSO, "vDSO time calls (no SYSCALL; not in the table)"},
+	} {
+		var ss []dump.Syscall
+		for _, s := range sortedSyscalls(d) {
+			if s.Path == sec.path && s.Calls > 0 {
+				ss = append(ss, s)
+			}
+		}
+		if len(ss) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n%s\n", sec.title)
+		for _, s := range ss {
+			eintr := ""
+			if s.Eintr > 0 {
+				eintr = fmt.Sprintf("  (%d EINTR)", s.Eintr)
+			}
+			fmt.Fprintf(b, "  %-34s %-18s %10d%s\n", s.Func, s.Name, s.Calls, eintr)
+		}
+	}
+}
+
+func share(ns, total uint64) string {
 	if total == 0 {
-		return 0
+		return "0.00"
 	}
-	return float64(ns) * 100 / float64(total)
+	return fmt.Sprintf("%.2f", float64(ns)*100/float64(total))
 }
 
-func usecsPerCall(ns, calls uint64) uint64 {
+func usecsPerCall(ns, calls uint64) string {
 	if calls == 0 {
-		return 0
+		return "0"
 	}
-	return ns / calls / 1000
+	return fmt.Sprint(ns / calls / 1000)
 }
 
 // events writes every known event (in schema order, then any unknown keys
@@ -84,6 +135,7 @@ func events(b *strings.Builder, d *dump.Dump) {
 		{"fast-path share of syscall exits", percent(d.FastExits(), exits, "exits")},
 		{"sysmon retakes per 1,000 syscalls", perMille(d.Event("sysmon_retake"), calls, "syscalls")},
 		{"threads created", countOrNA(d, "thread_create")},
+		{"preemption signals that landed in a syscall", percent(d.Event("preempt_in_syscall"), d.Event("preempt_sent"), "signals")},
 		{"handoff_startm", countOrNA(d, "handoff_startm")},
 	}
 
