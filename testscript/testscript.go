@@ -213,7 +213,7 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unsupported: ! strace")
 	}
 	if len(args) < 3 {
-		ts.Fatalf("usage: strace out.txt dump NAME...")
+		ts.Fatalf("usage: strace out.txt dump NAME...|* [NAME+N|NAME>=]...")
 	}
 	table := map[string][2]int64{}
 	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
@@ -234,8 +234,29 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	d, err := dump.Read(ts.MkAbs(args[1]))
 	ts.Check(err)
-	names := args[2:]
-	if len(names) == 1 && names[0] == "*" {
+
+	// Exceptions: NAME+N means strace counts exactly N calls more than the
+	// dump; NAME>= means at least as many. NAME may be a|b, summing both.
+	type rule struct {
+		extra   int64
+		atLeast bool
+	}
+	rules := map[string]rule{}
+	var names []string
+	for _, a := range args[2:] {
+		if n, ok := strings.CutSuffix(a, ">="); ok {
+			rules[n] = rule{atLeast: true}
+			names = append(names, n)
+		} else if n, k, ok := strings.Cut(a, "+"); ok {
+			extra, err := strconv.ParseInt(k, 10, 64)
+			ts.Check(err)
+			rules[n] = rule{extra: extra}
+			names = append(names, n)
+		} else {
+			names = append(names, a)
+		}
+	}
+	if i := slices.Index(names, "*"); i >= 0 {
 		set := map[string]bool{}
 		for n := range table {
 			set[n] = true
@@ -243,29 +264,50 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 		for n := range d.Instructions() {
 			set[n] = true
 		}
-		names = slices.Sorted(maps.Keys(set))
+		for _, n := range names {
+			for _, m := range strings.Split(n, "|") {
+				delete(set, m)
+			}
+		}
+		names = append(slices.Delete(names, i, i+1), slices.Sorted(maps.Keys(set))...)
 	}
 	var bad []string
 	for _, name := range names {
-		calls, err := value(d, name+".all.calls")
-		ts.Check(err)
-		errs, err := value(d, name+".all.errors")
-		ts.Check(err)
-		rt, err := value(d, name+".runtime.calls")
-		ts.Check(err)
-		st := table[name]
+		var calls, errs, rt, st, stErrs int64
+		for _, n := range strings.Split(name, "|") {
+			c, err := value(d, n+".all.calls")
+			ts.Check(err)
+			e, err := value(d, n+".all.errors")
+			ts.Check(err)
+			r, err := value(d, n+".runtime.calls")
+			ts.Check(err)
+			calls, errs, rt = calls+c, errs+e, rt+r
+			st, stErrs = st+table[n][0], stErrs+table[n][1]
+		}
+		r := rules[name]
 		switch {
-		case st[0] != calls:
-			bad = append(bad, fmt.Sprintf("%s: strace counts %d calls, dump %d", name, st[0], calls))
-		case rt == 0 && st[1] != errs:
-			bad = append(bad, fmt.Sprintf("%s: strace counts %d errors, dump %d", name, st[1], errs))
+		case r.atLeast && st < calls:
+			bad = append(bad, fmt.Sprintf("%s: strace counts %d calls, fewer than the dump's %d", name, st, calls))
+		case !r.atLeast && st != calls+r.extra:
+			bad = append(bad, fmt.Sprintf("%s: strace counts %d calls, dump %d%s", name, st, calls, plusN(r.extra)))
+		case !r.atLeast && rt == 0 && stErrs != errs:
+			bad = append(bad, fmt.Sprintf("%s: strace counts %d errors, dump %d", name, stErrs, errs))
+		case r.atLeast:
+			ts.Logf("strace: %s: %d calls, dump %d (at most as many)", name, st, calls)
 		default:
-			ts.Logf("strace: %s: %d calls, %d errors in both", name, calls, st[1])
+			ts.Logf("strace: %s: %d calls, dump %d%s", name, st, calls, plusN(r.extra))
 		}
 	}
 	if len(bad) > 0 {
 		ts.Fatalf("strace: %s", strings.Join(bad, "\n"))
 	}
+}
+
+func plusN(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" + %d", n)
 }
 
 func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
