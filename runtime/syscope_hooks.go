@@ -108,7 +108,12 @@ var (
 	// syscopeOn is set once in schedinit; Ms made after get a record.
 	// The assembly wrappers in package syscall read it too.
 	//go:linkname syscopeOn
-	syscopeOn       bool
+	syscopeOn bool
+	// syscopeOff is set by SYSCOPE=off. The runtime's own SYSCALL sites
+	// test it first: they count from the first instruction, before
+	// syscopeInit has read the environment, so they cannot wait for
+	// syscopeOn.
+	syscopeOff      bool
 	syscopeM0       syscopeM
 	syscopeStartTk  uint64
 	syscopeStartNs  int64
@@ -128,6 +133,7 @@ var (
 // syscopeInit runs in schedinit right after goenvs.
 func syscopeInit() {
 	if gogetenv("SYSCOPE") == "off" {
+		syscopeOff = true
 		return
 	}
 	if s := gogetenv("SYSCOPE_RAW_LONG"); s != "" {
@@ -393,6 +399,8 @@ func syscopeMExit(mp *m) {
 		syscopeXadd64(&syscopeRtGlobal[i], r.rt[i])
 		r.rt[i] = 0
 	}
+	// From here the runtime's own calls on this thread count in the
+	// globals. A uintptr store: no write barrier in mexit.
 	*(*uintptr)(unsafe.Pointer(&mp.syscope)) = 0
 }
 

@@ -1,6 +1,6 @@
 // Bench measures what syscope adds to one syscall.Syscall(SYS_GETPID)
-// round trip, for the toolchains named on the command line ("local" is
-// the go on PATH).
+// round trip and to one of the runtime's own futex calls, for the
+// toolchains named on the command line ("local" is the go on PATH).
 //
 // Usage:
 //
@@ -9,9 +9,12 @@
 // It builds a loop program vanilla and with the overlay and counts user
 // instructions under callgrind (GODEBUG=asyncpreemptoff=1) for N and 2N
 // iterations, so start-up cancels out: instrumented on, instrumented with
-// SYSCOPE=off, and vanilla. With -wall it also writes paired wall-clock
-// runs, alternating vanilla and instrumented, as vanilla.txt and
-// syscope.txt in dir, in the benchmark format that benchstat reads.
+// SYSCOPE=off, and vanilla. For futex it runs a sync.Mutex contended by
+// two goroutines on two Ps and divides the instructions executed inside
+// runtime.futex by its calls, both read from callgrind's output. With
+// -wall it also writes paired wall-clock runs of both programs,
+// alternating vanilla and instrumented, as vanilla.txt and syscope.txt in
+// dir, in the benchmark format that benchstat reads.
 package main
 
 import (
@@ -50,6 +53,47 @@ func main() {
 }
 `
 
+// mutexProg contends one sync.Mutex from two goroutines on two Ps: the
+// lock-heavy case, where the runtime sleeps and wakes through futex.
+const mutexProg = `package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+func main() {
+	runtime.GOMAXPROCS(2)
+	n, _ := strconv.Atoi(os.Args[1])
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	shared := 0
+	t := time.Now()
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < n/2; i++ {
+				mu.Lock()
+				shared++
+				for j := 0; j < 50; j++ {
+					shared += j
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(os.Args) > 2 {
+		fmt.Printf("BenchmarkMutex-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
+	}
+}
+`
+
 const n = 100000
 
 func main() {
@@ -65,28 +109,39 @@ func main() {
 	check(err)
 	run("", nil, "go", "build", "-o", syscope, "./tools/syscope")
 	defer os.Remove(syscope)
-	fmt.Printf("%-10s %8s %8s %8s %8s %8s\n", "toolchain", "vanilla", "on", "off", "+on", "+off")
+	fmt.Printf("%-10s %-8s %8s %8s %8s %8s %8s\n", "toolchain", "per", "vanilla", "on", "off", "+on", "+off")
 	for _, tc := range tcs {
 		dir, err := os.MkdirTemp("", "syscope-bench-")
 		check(err)
 		check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bench\n\ngo 1.16\n"), 0o644))
 		check(os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644))
+		mdir := filepath.Join(dir, "mutex")
+		check(os.MkdirAll(mdir, 0o755))
+		check(os.WriteFile(filepath.Join(mdir, "main.go"), []byte(mutexProg), 0o644))
 		env := []string{"GOTOOLCHAIN=" + tc, "GOENV=off", "GOFLAGS="}
 		run(dir, env, "go", "build", "-o", "vanilla", ".")
 		run(dir, env, syscope, "build", "-o", "syscope", ".")
+		run(dir, env, "go", "build", "-o", "vanilla-mutex", "./mutex")
+		run(dir, env, syscope, "build", "-o", "syscope-mutex", "./mutex")
 		van := perIter(dir, "vanilla", nil)
 		on := perIter(dir, "syscope", nil)
 		off := perIter(dir, "syscope", []string{"SYSCOPE=off"})
-		fmt.Printf("%-10s %8d %8d %8d %+8d %+8d\n", tc, van, on, off, on-van, off-van)
+		fmt.Printf("%-10s %-8s %8d %8d %8d %+8d %+8d\n", tc, "getpid", van, on, off, on-van, off-van)
+		fvan := perFutex(dir, "vanilla-mutex", nil)
+		fon := perFutex(dir, "syscope-mutex", nil)
+		foff := perFutex(dir, "syscope-mutex", []string{"SYSCOPE=off"})
+		fmt.Printf("%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
 			var v, s bytes.Buffer
 			for i := 0; i < 10; i++ {
 				v.Write(run(dir, nil, "./vanilla", "1000000", "wall"))
 				s.Write(run(dir, nil, "./syscope", "1000000", "wall"))
+				v.Write(run(dir, nil, "./vanilla-mutex", "2000000", "wall"))
+				s.Write(run(dir, nil, "./syscope-mutex", "2000000", "wall"))
 			}
-			check(os.WriteFile(filepath.Join(*wall, "vanilla.txt"), v.Bytes(), 0o644))
-			check(os.WriteFile(filepath.Join(*wall, "syscope.txt"), s.Bytes(), 0o644))
+			check(os.WriteFile(filepath.Join(*wall, tc+"-vanilla.txt"), v.Bytes(), 0o644))
+			check(os.WriteFile(filepath.Join(*wall, tc+"-syscope.txt"), s.Bytes(), 0o644))
 		}
 		os.RemoveAll(dir)
 	}
@@ -111,13 +166,56 @@ func perIter(dir, bin string, env []string) int64 {
 	return (count(2*n) - count(n) + n/2) / n
 }
 
+// perFutex is the instructions executed inside runtime.futex per call,
+// over a whole run of the mutex program. Both figures come from one
+// callgrind output file: the cost lines of runtime.futex's own block and
+// the calls= lines of every call to it.
+func perFutex(dir, bin string, env []string) float64 {
+	out := filepath.Join(dir, "cg.out")
+	callgrind(dir, append(env, "GODEBUG=asyncpreemptoff=1"), "--compress-strings=no", "--compress-pos=no",
+		"--callgrind-out-file="+out, "./"+bin, "200000")
+	data, err := os.ReadFile(out)
+	check(err)
+	isFutex := func(name string) bool { return name == "runtime.futex" || name == "runtime.futex.abi0" }
+	var self, calls int64
+	inFn, afterCalls, toFn := false, false, false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "fn="):
+			inFn = isFutex(line[len("fn="):])
+		case strings.HasPrefix(line, "cfn="):
+			toFn = isFutex(line[len("cfn="):])
+		case strings.HasPrefix(line, "calls="):
+			if toFn {
+				c, _ := strconv.ParseInt(strings.Fields(strings.TrimPrefix(line, "calls="))[0], 10, 64)
+				calls += c
+			}
+			afterCalls = true // the next line is the call's inclusive cost
+		case line != "" && (line[0] >= '0' && line[0] <= '9' || line[0] == '+' || line[0] == '-'):
+			if afterCalls {
+				afterCalls = false
+				continue
+			}
+			if inFn {
+				f := strings.Fields(line)
+				c, _ := strconv.ParseInt(f[len(f)-1], 10, 64)
+				self += c
+			}
+		}
+	}
+	if calls == 0 {
+		log.Fatalf("%s: no calls to runtime.futex in callgrind's output", bin)
+	}
+	return float64(self) / float64(calls)
+}
+
 // rdtscp is valgrind 3.19's complaint about RDTSCP, which runtime.cputicks
 // uses on a contended lock from go1.24 on. It is valgrind's limit, not
 // the program's, so such a run is repeated.
 var rdtscp = []byte("unhandled instruction bytes: 0xF 0x1 0xF9")
 
 func callgrind(dir string, env []string, args ...string) []byte {
-	args = append([]string{"--tool=callgrind", "--callgrind-out-file=/dev/null"}, args...)
+	args = append([]string{"--tool=callgrind", "--callgrind-out-file=/dev/null"}, args...) // a later --callgrind-out-file wins
 	for try := 1; ; try++ {
 		cmd := exec.Command("valgrind", args...)
 		cmd.Dir = dir
