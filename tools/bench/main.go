@@ -224,7 +224,7 @@ func callgrind(dir string, env []string, args ...string) []byte {
 		if err == nil {
 			return out
 		}
-		if !bytes.Contains(out, rdtscp) || try == 10 {
+		if !bytes.Contains(out, rdtscp) || try == 40 {
 			log.Fatalf("valgrind %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
