@@ -66,6 +66,8 @@ func TestParseValid(t *testing.T) {
 	if d.Syscalls[2].Trap != -1 || d.Syscalls[2].Path != "raw" {
 		t.Errorf("Syscalls[2] = %+v", d.Syscalls[2])
 	}
+	// The syscall path only: raw, runtime and vdso rows are not syscall
+	// entries, and Instructions counts every path but vdso.
 	if got := d.SyscallCalls(); got != 1000 {
 		t.Errorf("SyscallCalls = %d, want 1000", got)
 	}
@@ -133,6 +135,12 @@ func TestParseErrors(t *testing.T) {
 			"invalid syscope/v1 dump: events: number -1 is not a valid uint64", nil},
 		{"bad trap", mutate(t, func(m map[string]any) { m["syscalls"].([]any)[0].(map[string]any)["trap"] = -2 }),
 			"syscalls[0] (read): trap -2 is invalid", nil},
+		{"runtime row with hist", mutate(t, func(m map[string]any) { m["syscalls"].([]any)[1].(map[string]any)["path"] = "runtime" }),
+			"syscalls[1] (write): an untimed runtime row has a histogram", nil},
+		{"untimed row with hist", mutate(t, func(m map[string]any) { m["syscalls"].([]any)[0].(map[string]any)["timed"] = false }),
+			"syscalls[0] (read): an untimed syscall row has a histogram", nil},
+		{"timed row without hist", mutate(t, func(m map[string]any) { delete(m["syscalls"].([]any)[0].(map[string]any), "hist") }),
+			"syscalls[0] (read): hist has 0 buckets, want 8", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,5 +269,42 @@ func TestEventTables(t *testing.T) {
 	}
 	if EventDoc("inflight") == "" || EventDoc("nope") != "" {
 		t.Error("EventDoc lookup wrong")
+	}
+}
+
+func TestPaths(t *testing.T) {
+	in := mutate(t, func(m map[string]any) {
+		m["raw_long_ns"] = 1000000
+		m["syscalls"] = append(m["syscalls"].([]any),
+			map[string]any{"trap": 202, "name": "futex", "path": "raw", "calls": 3, "errors": 3, "eintr": 3,
+				"total_ns": 30000000, "max_ns": 12000000, "hist": []int{0, 0, 0, 0, 0, 0, 0, 3},
+				"long": 2, "long_max_ns": 12000000, "long_site": map[string]any{"func": "main.main", "file": "main.go", "line": 28}},
+			map[string]any{"trap": 202, "name": "futex", "path": "runtime", "func": "runtime.futex", "calls": 40, "eintr": 1},
+			map[string]any{"trap": 228, "name": "clock_gettime", "path": "vdso", "func": "runtime.nanotime1", "calls": 900})
+	})
+	d, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.RawLongNS != 1000000 {
+		t.Errorf("RawLongNS = %d", d.RawLongNS)
+	}
+	raw := d.Syscalls[3]
+	if raw.Long != 2 || raw.LongMaxNS != 12000000 || raw.LongSite == nil || *raw.LongSite != (Site{"main.main", "main.go", 28}) || raw.Eintr != 3 || !raw.IsTimed() {
+		t.Errorf("raw row = %+v", raw)
+	}
+	if rt := d.Syscalls[4]; rt.IsTimed() || rt.Func != "runtime.futex" || rt.Eintr != 1 {
+		t.Errorf("runtime row = %+v", rt)
+	}
+	if d.Syscalls[5].IsTimed() {
+		t.Errorf("vdso row is timed")
+	}
+	// strace's view: every path but vdso, trap -1 left out.
+	ins := d.Instructions()
+	if ins["futex"] != 43 || ins["read"] != 600 || ins["clock_gettime"] != 0 || ins["unknown"] != 0 {
+		t.Errorf("Instructions = %v", ins)
+	}
+	if got := d.SyscallCalls(); got != 1000 {
+		t.Errorf("SyscallCalls = %d, want 1000 (syscall path only)", got)
 	}
 }
