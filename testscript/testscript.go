@@ -20,6 +20,11 @@
 //	                                NAME "*" means every name in either
 //	exitcode N prog [args...]       runs prog like exec and requires exit status N
 //	                                (exec's ! accepts any failure)
+//	othergo ROOT REL                sets $ROOT to the GOROOT and $REL to the
+//	                                release of a toolchain other than the one
+//	                                under test (go1.25.14, or go1.27.4 when a
+//	                                go1.25 release is under test), fetched
+//	                                through GOTOOLCHAIN by the go running the tests
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //	setid uid|gid file              gives file to user nobody (uid) or group
@@ -61,6 +66,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
 	"normalize": cmdNormalize,
+	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
 	"strace":    cmdStrace,
 }
@@ -382,4 +388,32 @@ func lookupID(name string, lookup func(string) (string, error)) int {
 		}
 	}
 	return 65534
+}
+
+// cmdOthergo finds a toolchain whose release differs from the one under
+// test, so a script can build with one toolchain and an overlay made for
+// another.
+func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! othergo")
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: othergo ROOT REL")
+	}
+	rel, err := overlay.Version(ts.Getenv("GOROOT"))
+	ts.Check(err)
+	other := "go1.25.14"
+	if version.Lang(rel) == "go1.25" {
+		other = "go1.27.4"
+	}
+	// The go running the tests, not the one under test (go1.16 knows no
+	// GOTOOLCHAIN), fetches it into the same module cache.
+	cmd := exec.Command("go", "env", "GOROOT")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+other, "GOENV=off", "GOFLAGS=", "GOMODCACHE="+ts.Getenv("GOMODCACHE"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		ts.Fatalf("othergo: GOTOOLCHAIN=%s go env GOROOT: %v\n%s", other, err, out)
+	}
+	ts.Setenv(args[0], strings.TrimSpace(string(out)))
+	ts.Setenv(args[1], other)
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"debug/elf"
 	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
+	"log"
 	"os"
 	"os/exec"
 	"strings"
@@ -62,13 +65,77 @@ func goCommand(verb string) func([]string) error {
 		cmd := exec.Command(r.GoCommand(), append([]string{verb, "-overlay=" + r.JSON}, args...)...)
 		cmd.Env = append(os.Environ(), r.Env()...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+		dumpPath, before := dumpBefore(verb)
 		err = cmd.Run()
+		if dumpPath != "" {
+			warnNoDump(dumpPath, before)
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return exitError(ee.ExitCode())
 		}
+		if err != nil {
+			return err
+		}
+		// A binary built without the overlay taking effect would run
+		// without a word and write no dump: make sure it carries it.
+		if out := buildOutput(verb, args); out != "" {
+			_, err = checkBinary(out, r.Release, r.GOROOT, r.JSON)
+		}
 		return err
 	}
+}
+
+// buildOutput is the file that `go build args` writes, when -o names
+// one; "" otherwise.
+func buildOutput(verb string, args []string) string {
+	if verb != "build" {
+		return ""
+	}
+	out := ""
+	for i, a := range args {
+		switch {
+		case (a == "-o" || a == "--o") && i+1 < len(args):
+			out = args[i+1]
+		case strings.HasPrefix(a, "-o=") || strings.HasPrefix(a, "--o="):
+			out = a[strings.Index(a, "=")+1:]
+		}
+	}
+	if out == "" || out == os.DevNull || strings.HasSuffix(out, "/") {
+		return ""
+	}
+	// -o on a non-main package writes an archive, which has no runtime.
+	f, err := elf.Open(out)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if f.Type != elf.ET_EXEC && f.Type != elf.ET_DYN {
+		return ""
+	}
+	return out
+}
+
+// dumpBefore returns, for syscope run, the dump file SYSCOPE_OUT names
+// and what is there before the program runs.
+func dumpBefore(verb string) (string, os.FileInfo) {
+	path := os.Getenv("SYSCOPE_OUT")
+	if verb != "run" || path == "" || os.Getenv("SYSCOPE") == "off" {
+		return "", nil
+	}
+	fi, _ := os.Stat(path)
+	return path, fi
+}
+
+// warnNoDump warns when the program run left no new dump at path. The
+// runtime renames a new file into place, so a dump it wrote is never the
+// file that was there before.
+func warnNoDump(path string, before os.FileInfo) {
+	after, err := os.Stat(path)
+	if err == nil && (before == nil || !os.SameFile(before, after)) {
+		return
+	}
+	log.Printf("warning: the program wrote no dump to %s (SYSCOPE_OUT). It writes one when main returns or it calls os.Exit, not when a signal kills it or it runs setuid", path)
 }
 
 func runReport(args []string) error {
@@ -78,6 +145,9 @@ func runReport(args []string) error {
 		return errUsage
 	}
 	d, err := dump.Read(fs.Arg(0))
+	if errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("%v\nno dump there. A program writes its dump when it exits normally, with SYSCOPE_OUT set and SYSCOPE not off, if it was built with the overlay for the go that built it; syscope check PROGRAM tells whether it was", err)
+	}
 	if err != nil {
 		return err
 	}

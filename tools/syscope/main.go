@@ -7,6 +7,7 @@
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [go flags] [packages]
 //	syscope report [-format text|json] dump.json
+//	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope demo
 //
@@ -22,10 +23,27 @@
 // overlay.json. -v prints the release, the plan and the time taken.
 //
 // build, test and run are the go command with -overlay applied, run from
-// the toolchain's own GOROOT.
+// the toolchain's own GOROOT. build then checks, as check -overlay does,
+// the binary that -o names, and fails if it is not instrumented. run
+// warns when SYSCOPE_OUT is set and the program left no new dump there.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios.
+// scheduler events and their ratios. When the dump file does not exist
+// it says what keeps a program from writing one.
+//
+// check tells whether each binary carries syscope's runtime, and which
+// go built it, like `go version -m`; it exits 1 if one does not. An
+// overlay takes effect only for the toolchain it was made for: cmd/go
+// applies overlay entries to files under its own GOROOT and ignores the
+// others without a word, so an overlay made for go1.25.14 and passed to
+// go1.26.8 (or to a toolchain's module-cache path instead of syscope's
+// link to it) builds a plain binary, and SYSCOPE_OUT then does nothing.
+// With -overlay, check names the release and GOROOT that overlay was
+// made for, and also fails when an instrumented binary was built by
+// another release from the same GOROOT path (a go upgraded in place),
+// whose runtime mixes the overlay's patched files with the new ones.
+// A different minor release fails at build time instead: the overlay
+// adds a file to package runtime whose build tags reject it.
 //
 // versions lists the plans: the releases each covers and the events it
 // cannot record.
@@ -52,7 +70,8 @@
 //	ov=$(syscope overlay | tail -1)
 //	GOROOT=$link GOTOOLCHAIN=local $link/bin/go build -overlay=$ov .
 //
-// where $link is the GOROOT that `syscope overlay -v` prints.
+// where $link is the GOROOT that `syscope overlay -v` prints. Then
+// `syscope check -overlay $ov ./prog` confirms that the overlay took.
 package main
 
 import (
@@ -73,6 +92,7 @@ var commands = []command{
 	{"test", "test [go flags] [packages]", goCommand("test")},
 	{"run", "run [go flags] package [arguments]", goCommand("run")},
 	{"report", "report [-format text|json] dump.json", runReport},
+	{"check", checkUsage, runCheck},
 	{"versions", "versions", runVersions},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},

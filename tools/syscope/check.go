@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"debug/buildinfo"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/syscope/syscope/overlay"
+)
+
+const checkUsage = "check [-overlay file] binary..."
+
+func runCheck(args []string) error {
+	fs := newFlags("check", checkUsage)
+	ovPath := fs.String("overlay", "", "also require that the binary was built by the toolchain the overlay `file` was made for")
+	if fs.Parse(args) != nil || fs.NArg() == 0 {
+		return errUsage
+	}
+	var goroot, release string
+	if *ovPath != "" {
+		var err error
+		if goroot, release, err = overlay.MadeFor(*ovPath); err != nil {
+			return err
+		}
+	}
+	failed := false
+	for _, bin := range fs.Args() {
+		info, err := checkBinary(bin, release, goroot, *ovPath)
+		if err != nil {
+			log.Print(err)
+			failed = true
+			continue
+		}
+		fmt.Println(info)
+	}
+	if failed {
+		return exitError(1)
+	}
+	return nil
+}
+
+// checkBinary says whether bin carries the instrumented runtime, and,
+// when release is set, whether the go that built it is the one the
+// overlay ovPath (keyed under goroot) was made for. It returns a line
+// describing bin, or an error that tells the user what to do.
+func checkBinary(bin, release, goroot, ovPath string) (string, error) {
+	gover, instrumented, err := inspect(bin)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !instrumented && release == "":
+		return "", fmt.Errorf("%s: not instrumented: built by %s without syscope's overlay, or with an overlay made for another toolchain, which cmd/go ignores; SYSCOPE_OUT has no effect on it. Build it with syscope build, or make the overlay for the go that builds it (syscope overlay)", bin, gover)
+	case !instrumented:
+		return "", fmt.Errorf("%s: not instrumented: built by %s. %s was made for %s at GOROOT %s, and cmd/go applies overlay entries only to files under its own GOROOT and ignores the rest: another toolchain builds with the plain runtime. Build with syscope build, or make the overlay for the go that builds (syscope overlay, with the same GOTOOLCHAIN and in the module's directory)", bin, gover, ovPath, release, goroot)
+	case release != "" && gover != release:
+		return "", fmt.Errorf("%s: built by %s with an overlay made for %s: its patched runtime files come from the other release. Make the overlay again (syscope overlay) and rebuild", bin, gover, release)
+	}
+	return fmt.Sprintf("%s: %s, instrumented by syscope", bin, gover), nil
+}
+
+// inspect reports the Go release that built bin and whether its runtime
+// is syscope's. The function name runtime.syscopeInit is in the
+// pclntab's table of function names, which every Go binary keeps even
+// when its symbol table is stripped (-ldflags=-s).
+func inspect(bin string) (gover string, instrumented bool, err error) {
+	bi, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", false, err
+		}
+		return "", false, fmt.Errorf("%s: not a Go binary: %v", bin, err)
+	}
+	gover, _, _ = strings.Cut(bi.GoVersion, " ") // "go1.26.8 X:nodwarf5" names experiments
+	f, err := elf.Open(bin)
+	if err != nil {
+		return "", false, fmt.Errorf("%s: %v", bin, err)
+	}
+	defer f.Close()
+	var data []byte
+	if s := f.Section(".gopclntab"); s != nil {
+		data, err = s.Data()
+	} else {
+		// Some PIE and externally linked binaries keep the pclntab
+		// inside .data.rel.ro; search the whole file.
+		data, err = os.ReadFile(bin)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("%s: %v", bin, err)
+	}
+	return gover, bytes.Contains(data, []byte("\x00runtime.syscopeInit\x00")), nil
+}
