@@ -10,6 +10,8 @@
 //	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope demo
+//	syscope bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] script.txtar
+//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] dir|archive.txtar [args...]
 //
 // # Commands
 //
@@ -51,6 +53,35 @@
 // demo builds a small embedded program with the overlay, runs it and
 // prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
 // read(2) with GOMAXPROCS=2, the article's thread explosion.
+//
+// bisect runs a testscript against released toolchains, fetched through
+// the module proxy (GOTOOLCHAIN=goX.Y.Z, GOENV=off), and finds the first
+// release whose outcome (pass or fail) differs from the outcome on -from.
+// The candidates are the newest patch of each minor; -patches then
+// searches every patch release between the two minors found. It runs
+// the script at most 1+⌈log2 n⌉ times over n candidates; a release that
+// cannot be fetched, or on which the script skips itself, is reported
+// and never counted as a verdict. In the script `go` is the toolchain
+// under test; with -instrument, `exec syscope build` builds with the
+// overlay for it and the script can assert on dumps. Progress goes to
+// standard error, the answer (the last release with the old outcome and
+// the first with the new one, with the script's output on each) to
+// standard output, as JSON with -json. It exits 1 if nothing changed.
+// examples/futex.txtar is the article's RawSyscall futex wait:
+//
+//	syscope bisect -from go1.13 examples/futex.txtar
+//
+// matrix builds a scenario (a main package, or a txtar archive of one)
+// with the overlay on each release of -versions (a minor means its newest
+// patch; the default is every supported minor), runs it -n times per
+// release, one run at a time with the releases interleaved, and
+// tabulates each -metric: an event of the dump, a derived count such as
+// exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a system call's row,
+// or wall_ms. It prints the median and range per release and writes
+// prefix.txt, prefix.json and prefix.svg, a chart with one panel per
+// metric. Arguments after the scenario go to the program:
+//
+//	syscope matrix -versions go1.16,go1.25,go1.26 -metric thread_create,sysmon_retake examples/threadgrowth.txtar
 //
 // # The instrumented program
 //
@@ -96,6 +127,7 @@ var commands = []command{
 	{"versions", "versions", runVersions},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
+	{"matrix", matrixUsage, runMatrix},
 }
 
 func usage() {

@@ -1,0 +1,391 @@
+package matrix
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/syscope/syscope/dump"
+)
+
+func TestSummarise(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want Stats
+	}{
+		{nil, Stats{}},
+		{[]float64{7}, Stats{N: 1, Median: 7, Min: 7, Max: 7, Q1: 7, Q3: 7}},
+		{[]float64{3, 1, 2}, Stats{N: 3, Median: 2, Min: 1, Max: 3, Q1: 1.5, Q3: 2.5}},
+		{[]float64{4, 1, 3, 2}, Stats{N: 4, Median: 2.5, Min: 1, Max: 4, Q1: 1.75, Q3: 3.25}},
+		{[]float64{34, 34, 34, 34, 34}, Stats{N: 5, Median: 34, Min: 34, Max: 34, Q1: 34, Q3: 34}},
+		{[]float64{10, 0, 3, 0, 0}, Stats{N: 5, Median: 0, Min: 0, Max: 10, Q1: 0, Q3: 3}},
+	} {
+		in := slices.Clone(c.in)
+		if got := Summarise(c.in); got != c.want {
+			t.Errorf("Summarise(%v) = %+v, want %+v", c.in, got, c.want)
+		}
+		if !slices.Equal(in, c.in) {
+			t.Errorf("Summarise reordered its input: %v", c.in)
+		}
+	}
+}
+
+// testDump is a dump with two read rows (syscall and runtime paths), a
+// raw futex row and a vdso row.
+func testDump() *dump.Dump {
+	d := &dump.Dump{Schema: dump.SchemaV1, GoVersion: "go1.25.14", Plan: "go1.20", Consistent: true, Events: map[string]uint64{}}
+	for _, e := range dump.EventNames {
+		d.Events[e] = 0
+	}
+	d.Events["enter"] = 120
+	d.Events["enter_block"] = 5
+	d.Events["exit_fast_kept_p"] = 80
+	d.Events["exit_fast_idle_p"] = 20
+	d.Events["exit_slow_queued"] = 15
+	d.Events["exit_slow_idle_p"] = 5
+	d.Events["inflight"] = 5
+	d.Events["thread_create"] = 34
+	d.Syscalls = []dump.Syscall{
+		{Trap: 0, Name: "read", Path: dump.PathSyscall, Calls: 100, Errors: 3, Eintr: 1, TotalNS: 5000, MaxNS: 400},
+		{Trap: 0, Name: "read", Path: dump.PathRuntime, Func: "runtime.read", Calls: 7},
+		{Trap: 202, Name: "futex", Path: dump.PathRaw, Calls: 4, Errors: 2, Eintr: 2, Long: 1, TotalNS: 3000000, MaxNS: 1500000},
+		{Trap: 228, Name: "clock_gettime", Path: dump.PathVDSO, Calls: 1000},
+		{Trap: 1, Name: "write", Path: dump.PathSyscall, Calls: 20, TotalNS: 1000, MaxNS: 90},
+	}
+	return d
+}
+
+func TestValue(t *testing.T) {
+	d := testDump()
+	for _, c := range []struct {
+		name string
+		want float64
+	}{
+		{"thread_create", 34},
+		{"sysmon_retake", 0},
+		{"entries", 125},
+		{"exits", 120},
+		{"exit_fast", 100},
+		{"exit_slow", 20},
+		{"exit_slow_pct", 100 * 20.0 / 120},
+		{"calls", 120},
+		{"errors", 3},
+		{"read.calls", 100},
+		{"read.syscall.calls", 100},
+		{"read.runtime.calls", 7},
+		{"read.all.calls", 107},
+		{"read.errors", 3},
+		{"read.eintr", 1},
+		{"read.mean_ns", 50},
+		{"read.max_ns", 400},
+		{"read.total_ns", 5000},
+		{"futex.calls", 0}, // no syscall-path row: zero
+		{"futex.raw.calls", 4},
+		{"futex.raw.eintr", 2},
+		{"futex.raw.long", 1},
+		{"futex.raw.max_ns", 1500000},
+		{"futex.raw.mean_ns", 750000},
+		{"clock_gettime.vdso.calls", 1000},
+		{"clock_gettime.all.calls", 0}, // all leaves out the vDSO, as testscript does
+		{"nosuch.calls", 0},
+		{"nosuch.mean_ns", 0},
+	} {
+		got, err := Value(d, c.name)
+		if err != nil {
+			t.Errorf("Value(%s): %v", c.name, err)
+			continue
+		}
+		if math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("Value(%s) = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestValueUnsupported(t *testing.T) {
+	d := testDump()
+	d.Unsupported = []string{"exit_fast_reacquired_p"}
+	if _, err := Value(d, "exit_fast_reacquired_p"); err == nil || !strings.Contains(err.Error(), "n/a") {
+		t.Errorf("an event the release cannot record: err = %v, want n/a", err)
+	}
+	if _, err := Value(d, WallMS); err == nil {
+		t.Errorf("wall_ms read from a dump: no error")
+	}
+}
+
+func TestCheckMetric(t *testing.T) {
+	for _, ok := range []string{"thread_create", "inflight", "exit_slow_pct", "wall_ms", "read.calls", "read.raw.total_ns", "futex.raw.long", "read.all.eintr", "getpid.vdso.calls"} {
+		if err := CheckMetric(ok); err != nil {
+			t.Errorf("CheckMetric(%q): %v", ok, err)
+		}
+	}
+	for bad, msg := range map[string]string{
+		"threads":              "unknown metric",
+		"read.count":           `unknown field "count"`,
+		"read.kernel.calls":    `unknown path "kernel"`,
+		".calls":               "no system call name",
+		"read.raw.calls.extra": "want NAME.FIELD or NAME.PATH.FIELD",
+		"read.runtime.max_ns":  "records no times",
+		"read.all.mean_ns":     "records no times",
+	} {
+		err := CheckMetric(bad)
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("CheckMetric(%q) = %v, want an error with %q", bad, err, msg)
+		}
+	}
+	if h := MetricHelp(); !strings.Contains(h, "thread_create") || !strings.Contains(h, "NAME.PATH.FIELD") {
+		t.Errorf("MetricHelp lacks names: %s", h)
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []float64
+	}{
+		{34, 34, []float64{0, 10, 20, 30, 40}},
+		{0, 0, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}},
+		{0, 3, []float64{0, 1, 2, 3}},
+		{1000, 1006, []float64{0, 250, 500, 750, 1000, 1250}},
+		{-5, -1, []float64{-5, -4, -3, -2, -1, 0}},
+		{-3, 7, []float64{-4, -2, 0, 2, 4, 6, 8}},
+	} {
+		got := niceTicks(c.lo, c.hi)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("niceTicks(%v, %v) = %v, want %v", c.lo, c.hi, got, c.want)
+		}
+		if got[0] > c.lo || got[len(got)-1] < c.hi || len(got) < 2 || len(got) > 8 {
+			t.Errorf("niceTicks(%v, %v) = %v does not cover the data in 2 to 8 ticks", c.lo, c.hi, got)
+		}
+	}
+}
+
+// testResult is a matrix over four releases and three plans: one row
+// skipped, one that cannot record a metric, and a scenario name that
+// needs escaping in XML.
+func testResult() *Result {
+	r := &Result{Schema: Schema, Scenario: `a<b>&"c"`, Args: []string{"-n", "32"}, Runs: 3,
+		Metrics: []string{"thread_create", "exit_fast_reacquired_p", "wall_ms"}, Host: "linux/amd64, 2 CPUs", Date: "2026-11-23"}
+	add := func(rel, plan string, vals map[string][]float64) *Row {
+		row := &Row{Release: rel, Plan: plan, Values: vals, Stats: map[string]Stats{}}
+		for k, v := range vals {
+			row.Stats[k] = Summarise(v)
+		}
+		r.Rows = append(r.Rows, row)
+		return row
+	}
+	add("go1.16.15", "go1.16", map[string][]float64{"thread_create": {34, 34, 35}, "exit_fast_reacquired_p": {0, 1, 0}, "wall_ms": {210.5, 300.25, 250}})
+	r.Rows = append(r.Rows, &Row{Release: "go1.20.14", Skipped: "fetching go1.20.14: not on the module proxy"})
+	row := add("go1.25.14", "go1.20", map[string][]float64{"thread_create": {34, 34, 34}, "wall_ms": {190, 200, 210}})
+	row.Errors = []string{"exit_fast_reacquired_p cannot occur on go1.25.14 (n/a) (3 of 3 runs)"}
+	add("go1.26.8", "go1.26", map[string][]float64{"thread_create": {33, 34, 36}, "exit_fast_reacquired_p": {2, 5, 9}, "wall_ms": {180, 185, 400}})
+	return r
+}
+
+func TestWriteSVG(t *testing.T) {
+	r := testResult()
+	var b bytes.Buffer
+	if err := r.WriteSVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	svg := b.String()
+	if s := os.Getenv("SYSCOPE_MATRIX_SVG"); s != "" { // to look at it
+		os.WriteFile(s, b.Bytes(), 0o644)
+	}
+
+	// Well-formed XML with an svg root of a known size, every element
+	// closed, and the drawing inside the view box.
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	var depth, circles, panels int
+	var texts []string
+	var root *xml.StartElement
+	var width, height float64
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v\n%s", err, svg)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if root == nil {
+				e := e.Copy()
+				root = &e
+				if e.Name.Local != "svg" || e.Name.Space != "http://www.w3.org/2000/svg" {
+					t.Fatalf("root element %v, want svg in the SVG namespace", e.Name)
+				}
+				width, height = attrNum(t, e, "width"), attrNum(t, e, "height")
+			}
+			if e.Name.Local == "circle" {
+				circles++
+			}
+			for _, a := range e.Attr {
+				if strings.Contains(a.Value, "NaN") || strings.Contains(a.Value, "Inf") {
+					t.Errorf("<%s %s=%q>", e.Name.Local, a.Name.Local, a.Value)
+				}
+				var limit float64
+				switch a.Name.Local {
+				case "x", "x1", "x2", "cx":
+					limit = width
+				case "y", "y1", "y2", "cy":
+					limit = height
+				default:
+					continue
+				}
+				if v, err := strconv.ParseFloat(a.Value, 64); err != nil || v < 0 || v > limit {
+					t.Errorf("<%s %s=%q> outside the %vx%v view box", e.Name.Local, a.Name.Local, a.Value, width, height)
+				}
+			}
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if s := strings.TrimSpace(string(e)); s != "" {
+				texts = append(texts, s)
+				if slices.Contains(r.Metrics, s) {
+					panels++
+				}
+			}
+		}
+	}
+	if depth != 0 {
+		t.Errorf("unbalanced elements: depth %d at the end", depth)
+	}
+	// A dot per release and metric with a value: 3 + 0 + 2 + 3.
+	if circles != 8 {
+		t.Errorf("%d median dots, want 8", circles)
+	}
+	if panels != len(r.Metrics) {
+		t.Errorf("%d panel titles, want %d", panels, len(r.Metrics))
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{`a<b>&"c" -n 32: per release`, "plan go1.16", "plan go1.20", "plan go1.26", "×", "n/a", "go1.26.8", "3 runs each"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("chart has no text %q", want)
+		}
+	}
+	// Release labels: one per release under each panel.
+	if n := strings.Count(all, "go1.20.14"); n != len(r.Metrics) {
+		t.Errorf("go1.20.14 labelled %d times, want %d", n, len(r.Metrics))
+	}
+	// The thread_create axis starts at zero and reaches past 36.
+	if !regexp.MustCompile(`>0</text>`).MatchString(svg) || !strings.Contains(all, "40") {
+		t.Errorf("thread_create axis does not run from 0 to 40")
+	}
+}
+
+func attrNum(t *testing.T, e xml.StartElement, name string) float64 {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			v, err := strconv.ParseFloat(a.Value, 64)
+			if err != nil {
+				t.Fatalf("%s=%q", name, a.Value)
+			}
+			return v
+		}
+	}
+	t.Fatalf("svg has no %s", name)
+	return 0
+}
+
+func TestWriteSVGEmpty(t *testing.T) {
+	if err := (&Result{Metrics: []string{"thread_create"}}).WriteSVG(io.Discard); err == nil {
+		t.Error("no rows: no error")
+	}
+	if err := (&Result{Rows: []*Row{{Release: "go1.26.8"}}}).WriteSVG(io.Discard); err == nil {
+		t.Error("no metrics: no error")
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	var b bytes.Buffer
+	if err := testResult().WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `a<b>&"c": 3 runs per release, median [min-max]
+release    plan    thread_create  exit_fast_reacquired_p  wall_ms
+go1.16.15  go1.16  34 [34-35]     0 [0-1]                 250 [210-300]
+go1.20.14  -       skipped        -                       -
+go1.25.14  go1.20  34 [34-34]     n/a                     200 [190-210]
+go1.26.8   go1.26  34 [33-36]     5 [2-9]                 185 [180-400]
+go1.20.14: skipped: fetching go1.20.14: not on the module proxy
+go1.25.14: exit_fast_reacquired_p cannot occur on go1.25.14 (n/a) (3 of 3 runs)
+`
+	if b.String() != want {
+		t.Errorf("text table:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	r := testResult()
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var back Result
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Schema != Schema || len(back.Rows) != 4 || back.Row("go1.26.8").Stats["thread_create"].Max != 36 || back.Row("go1.20.14").Skipped == "" {
+		t.Errorf("round trip lost data: %s", b.String())
+	}
+	if back.Row("go1.99") != nil {
+		t.Error("Row of an absent release is not nil")
+	}
+}
+
+func TestNum(t *testing.T) {
+	for v, want := range map[float64]string{34: "34", 0: "0", -3: "-3", 1234.56: "1235", 16.666: "16.7", 0.126: "0.13", 2.5: "2.50"} {
+		if got := Num(v); got != want {
+			t.Errorf("Num(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestSource(t *testing.T) {
+	dir := t.TempDir()
+	ar := filepath.Join(dir, "s.txtar")
+	os.WriteFile(ar, []byte("# a testscript's commands are not run\nexec false\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
+	m := &Matrix{Scenario: ar}
+	src, err := m.source(filepath.Join(dir, "work"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(src, "main.go")); err != nil || !strings.Contains(string(data), "func main") {
+		t.Errorf("main.go not unpacked: %v", err)
+	}
+	if scenarioName(ar) != "s" {
+		t.Errorf("scenarioName(%s) = %q", ar, scenarioName(ar))
+	}
+
+	os.WriteFile(ar, []byte("-- ../escape.go --\npackage main\n"), 0o644)
+	if _, err := m.source(filepath.Join(dir, "work2")); err == nil || !strings.Contains(err.Error(), "outside the archive") {
+		t.Errorf("a file outside the archive: err = %v", err)
+	}
+	os.WriteFile(ar, []byte("just a comment\n"), 0o644)
+	if _, err := m.source(filepath.Join(dir, "work3")); err == nil {
+		t.Error("an archive with no files: no error")
+	}
+}
+
+func TestRunChecksArguments(t *testing.T) {
+	for _, m := range []*Matrix{
+		{Scenario: ".", Metrics: []string{"thread_create"}},
+		{Scenario: ".", Releases: []string{"go1.26.8"}},
+		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"threads"}},
+	} {
+		if _, err := m.Run(); err == nil {
+			t.Errorf("Run(%+v): no error", m)
+		}
+	}
+}
