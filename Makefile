@@ -19,11 +19,13 @@ vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)"
 	go vet ./...
 
-# Instructions added per syscall.Syscall(SYS_GETPID) (callgrind), and a
-# paired wall-clock run compared with benchstat.
+# Instructions added per syscall.Syscall(SYS_GETPID) and per runtime
+# futex call (callgrind), and paired wall-clock runs (getpid loop, contended
+# sync.Mutex) compared with benchstat.
+BENCH_GO ?= local go1.16.15 go1.27.4
 bench:
-	go run ./tools/bench -wall bench.out local go1.16.15 go1.27.4
-	go run golang.org/x/perf/cmd/benchstat@latest vanilla=bench.out/vanilla.txt syscope=bench.out/syscope.txt
+	go run ./tools/bench -wall bench.out $(BENCH_GO)
+	for tc in $(BENCH_GO); do go run golang.org/x/perf/cmd/benchstat@latest vanilla=bench.out/$$tc-vanilla.txt syscope=bench.out/$$tc-syscope.txt; done
 
 # The release matrix: overlay, build, exact counts and the testscript
 # suite for the newest patch of every minor; ALL=1 generates and builds

@@ -9,12 +9,14 @@
 // It builds a loop program vanilla and with the overlay and counts user
 // instructions under callgrind (GODEBUG=asyncpreemptoff=1) for N and 2N
 // iterations, so start-up cancels out: instrumented on, instrumented with
-// SYSCOPE=off, and vanilla. For futex it runs a sync.Mutex contended by
-// two goroutines on two Ps and divides the instructions executed inside
-// runtime.futex by its calls, both read from callgrind's output. With
-// -wall it also writes paired wall-clock runs of both programs,
-// alternating vanilla and instrumented, as vanilla.txt and syscope.txt in
-// dir, in the benchmark format that benchstat reads.
+// SYSCOPE=off, and vanilla. For futex it passes a value back and forth
+// between two goroutines locked to their threads, 20,000 times, and
+// divides the instructions executed inside runtime.futex by its calls,
+// both read from callgrind's output. With -wall it also writes paired
+// wall-clock runs of the getpid loop and of a sync.Mutex contended by two
+// goroutines on two Ps, alternating vanilla and instrumented, as
+// TOOLCHAIN-vanilla.txt and TOOLCHAIN-syscope.txt in dir, in the
+// benchmark format that benchstat reads.
 package main
 
 import (
@@ -94,6 +96,36 @@ func main() {
 }
 `
 
+// pingProg passes a value back and forth between two goroutines locked
+// to their threads: every hand-off wakes the other thread and parks this
+// one, through the runtime's futex.
+const pingProg = `package main
+
+import (
+	"os"
+	"runtime"
+	"strconv"
+)
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		for v := range ping {
+			pong <- v
+		}
+		close(pong)
+	}()
+	runtime.LockOSThread()
+	for i := 0; i < n; i++ {
+		ping <- i
+		<-pong
+	}
+	close(ping)
+}
+`
+
 const n = 100000
 
 func main() {
@@ -118,18 +150,23 @@ func main() {
 		mdir := filepath.Join(dir, "mutex")
 		check(os.MkdirAll(mdir, 0o755))
 		check(os.WriteFile(filepath.Join(mdir, "main.go"), []byte(mutexProg), 0o644))
+		pdir := filepath.Join(dir, "ping")
+		check(os.MkdirAll(pdir, 0o755))
+		check(os.WriteFile(filepath.Join(pdir, "main.go"), []byte(pingProg), 0o644))
 		env := []string{"GOTOOLCHAIN=" + tc, "GOENV=off", "GOFLAGS="}
 		run(dir, env, "go", "build", "-o", "vanilla", ".")
 		run(dir, env, syscope, "build", "-o", "syscope", ".")
 		run(dir, env, "go", "build", "-o", "vanilla-mutex", "./mutex")
 		run(dir, env, syscope, "build", "-o", "syscope-mutex", "./mutex")
+		run(dir, env, "go", "build", "-o", "vanilla-ping", "./ping")
+		run(dir, env, syscope, "build", "-o", "syscope-ping", "./ping")
 		van := perIter(dir, "vanilla", nil)
 		on := perIter(dir, "syscope", nil)
 		off := perIter(dir, "syscope", []string{"SYSCOPE=off"})
 		fmt.Printf("%-10s %-8s %8d %8d %8d %+8d %+8d\n", tc, "getpid", van, on, off, on-van, off-van)
-		fvan := perFutex(dir, "vanilla-mutex", nil)
-		fon := perFutex(dir, "syscope-mutex", nil)
-		foff := perFutex(dir, "syscope-mutex", []string{"SYSCOPE=off"})
+		fvan := perFutex(dir, "vanilla-ping", nil)
+		fon := perFutex(dir, "syscope-ping", nil)
+		foff := perFutex(dir, "syscope-ping", []string{"SYSCOPE=off"})
 		fmt.Printf("%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
@@ -167,13 +204,13 @@ func perIter(dir, bin string, env []string) int64 {
 }
 
 // perFutex is the instructions executed inside runtime.futex per call,
-// over a whole run of the mutex program. Both figures come from one
+// over a whole run of the ping program. Both figures come from one
 // callgrind output file: the cost lines of runtime.futex's own block and
 // the calls= lines of every call to it.
 func perFutex(dir, bin string, env []string) float64 {
 	out := filepath.Join(dir, "cg.out")
 	callgrind(dir, append(env, "GODEBUG=asyncpreemptoff=1"), "--compress-strings=no", "--compress-pos=no",
-		"--callgrind-out-file="+out, "./"+bin, "200000")
+		"--callgrind-out-file="+out, "./"+bin, "20000")
 	data, err := os.ReadFile(out)
 	check(err)
 	isFutex := func(name string) bool { return name == "runtime.futex" || name == "runtime.futex.abi0" }
