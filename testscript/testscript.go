@@ -12,7 +12,8 @@
 //	                                vdso, or all: syscall+raw+runtime), or calls,
 //	                                the sum over the syscall path;
 //	                                OP is == != >= <= > <; N is a number, @file
-//	                                holding one, or another KEY
+//	                                holding one, another KEY, or a sum of
+//	                                these joined by + (calls+enter_cgo)
 //	strace out.txt dump NAME...     each NAME has the same calls in the
 //	                                `strace -f -c -o out.txt` table as the dump
 //	                                over all paths, and the same errors when the
@@ -149,8 +150,17 @@ func value(d *dump.Dump, key string) (int64, error) {
 	return int64(v), nil
 }
 
-// operand is a number, @file holding one, or another key of the dump.
+// operand is a number, @file holding one, or another key of the dump,
+// or a sum of these joined by +.
 func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
+	if a, b, ok := strings.Cut(s, "+"); ok {
+		x, err := operand(ts, d, a)
+		if err != nil {
+			return 0, err
+		}
+		y, err := operand(ts, d, b)
+		return x + y, err
+	}
 	if f, ok := strings.CutPrefix(s, "@"); ok {
 		s = strings.TrimSpace(ts.ReadFile(f))
 	}
