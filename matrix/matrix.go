@@ -66,12 +66,14 @@ type Matrix struct {
 	RunParallel int
 	Timeout     time.Duration // per run; 0 means 2 minutes
 	Progress    io.Writer     // if not nil, gets a line per build and per round
+	Title       string        // for the chart; default: the scenario's name and arguments
 }
 
 // Result is what a matrix found. It is also the JSON file's schema.
 type Result struct {
 	Schema   string   `json:"schema"` // "syscope-matrix/v1"
 	Scenario string   `json:"scenario"`
+	Title    string   `json:"title,omitempty"` // the chart's title, if not the scenario's name
 	Args     []string `json:"args,omitempty"`
 	Runs     int      `json:"runs"`
 	Metrics  []string `json:"metrics"`
@@ -129,7 +131,7 @@ func (m *Matrix) Run() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Schema: Schema, Scenario: scenarioName(m.Scenario), Args: m.Args, Runs: runs, Metrics: m.Metrics,
+	res := &Result{Schema: Schema, Scenario: scenarioName(m.Scenario), Title: m.Title, Args: m.Args, Runs: runs, Metrics: m.Metrics,
 		Host: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Date: time.Now().Format("2006-01-02")}
 	for _, rel := range m.Releases {
 		res.Rows = append(res.Rows, &Row{Release: rel, Values: map[string][]float64{}})

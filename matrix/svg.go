@@ -40,20 +40,28 @@ func (r *Result) WriteSVG(w io.Writer) error {
 	if len(r.Metrics) == 0 {
 		return fmt.Errorf("nothing to draw: no metrics")
 	}
+	step := float64(chartW-marginL-marginR) / float64(n)
+	labelH := 26 // under the last panel: release labels, slanted when narrow
+	if slanted(step) {
+		labelH = 56
+	}
 	top0 := headH + planH
-	height := top0 + len(r.Metrics)*(panelH+panelGap) - panelGap + footH + 30
+	height := top0 + len(r.Metrics)*(panelH+panelGap) - panelGap + labelH + footH
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`+"\n", chartW, height, chartW, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	title := r.Scenario
-	if len(r.Args) > 0 {
-		title += " " + strings.Join(r.Args, " ")
+	title := r.Title
+	if title == "" {
+		title = r.Scenario
+		if len(r.Args) > 0 {
+			title += " " + strings.Join(r.Args, " ")
+		}
+		title += ": per release, instrumented by syscope"
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="24" font-size="17" font-weight="bold">%s</text>`+"\n", marginL, esc(title+": per release, instrumented by syscope"))
+	fmt.Fprintf(&b, `<text x="%d" y="24" font-size="17" font-weight="bold">%s</text>`+"\n", marginL, esc(title))
 	fmt.Fprintf(&b, `<text x="%d" y="44" fill="#444">%s</text>`+"\n", marginL, esc(fmt.Sprintf(
 		"%d runs each; dot = median, box = quartiles, whisker = min to max; %s, %s", r.Runs, r.Host, r.Date)))
 
-	step := float64(chartW-marginL-marginR) / float64(n)
 	xOf := func(i int) float64 { return float64(marginL) + step*(float64(i)+0.5) }
 	r.planStrip(&b, float64(headH), step, xOf)
 	for k, name := range r.Metrics {
@@ -140,7 +148,7 @@ func (r *Result) panel(b *strings.Builder, name, color string, top, step float64
 	for _, t := range ticks {
 		y := yOf(t)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c8c8c8" stroke-width="0.8"/>`+"\n", left, y, right, y)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" fill="#333">%s</text>`+"\n", left-6, y+4, Num(t))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" fill="#333">%s</text>`+"\n", left-6, y+4, strconv.FormatFloat(t, 'f', -1, 64))
 	}
 	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`+"\n", left, plotTop, left, plotBot)
 	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`+"\n", left, plotBot, right, plotBot)
@@ -191,13 +199,17 @@ func (r *Result) panel(b *strings.Builder, name, color string, top, step float64
 	// Release labels under every panel, slanted when they would collide.
 	for i, row := range r.Rows {
 		x, y := xOf(i), plotBot+15
-		if step < 72 {
+		if slanted(step) {
 			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="11" transform="rotate(-35 %.1f %.1f)">%s</text>`+"\n", x+4, y, x+4, y, esc(row.Release))
 		} else {
 			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11">%s</text>`+"\n", x, y, esc(row.Release))
 		}
 	}
 }
+
+// slanted reports whether release labels in columns step wide must be
+// slanted so that they do not collide.
+func slanted(step float64) bool { return step < 72 }
 
 // niceTicks returns evenly spaced round values from lo (or zero) to at
 // least hi: 2 to 7 of them, the last at or above hi.

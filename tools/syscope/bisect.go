@@ -97,7 +97,7 @@ func runBisect(args []string) error {
 			rep.Skipped++
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bisect: %d script runs, %d releases skipped, %.1fs\n", rep.Runs, rep.Skipped, rep.WallNS.Seconds())
+	fmt.Fprintf(os.Stderr, "bisect: %s, %s skipped, %.1fs\n", plural(rep.Runs, "script run"), plural(rep.Skipped, "release"), rep.WallNS.Seconds())
 	if *asJSON {
 		e := json.NewEncoder(os.Stdout)
 		e.SetIndent("", "  ")
@@ -130,4 +130,12 @@ func indent(s string) string {
 		return ""
 	}
 	return "\t" + strings.ReplaceAll(s, "\n", "\n\t") + "\n"
+}
+
+// plural returns "1 run", "2 runs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/syscope/syscope/releases"
 )
 
-const matrixUsage = "matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]"
+const matrixUsage = "matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]"
 
 // listFlag collects a repeatable, comma-separated flag.
 type listFlag []string
@@ -40,6 +40,7 @@ func runMatrix(args []string) error {
 	builds := fs.Int("p", runtime.NumCPU(), "fetch and build `n` releases at once")
 	runp := fs.Int("runp", 1, "run `n` programs at once (1: each run has the machine to itself)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "time limit for one run")
+	title := fs.String("title", "", "the chart's `title` (default: the scenario's name and arguments)")
 	if fs.Parse(args) != nil || fs.NArg() < 1 {
 		return errUsage
 	}
@@ -51,7 +52,7 @@ func runMatrix(args []string) error {
 		return err
 	}
 	m := &matrix.Matrix{Scenario: fs.Arg(0), Args: fs.Args()[1:], Releases: rels, Metrics: metrics, Runs: *runs,
-		BuildParallel: *builds, RunParallel: *runp, Timeout: *timeout, Progress: os.Stderr}
+		BuildParallel: *builds, RunParallel: *runp, Timeout: *timeout, Progress: os.Stderr, Title: *title}
 	fmt.Fprintf(os.Stderr, "matrix: %s on %d releases, %d runs each: %s\n", m.Scenario, len(rels), *runs, strings.Join(rels, " "))
 	res, err := m.Run()
 	if err != nil {
