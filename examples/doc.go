@@ -9,9 +9,11 @@
 //     on every release.
 //   - exitsplit.txtar, for `syscope matrix`: phases that each take one
 //     syscall exit path give the same split on go1.25 and go1.26, across
-//     the rewrite that removed _Psyscall.
+//     the rewrite that removed _Psyscall; under a contended load (-mode
+//     contended) go1.26 retakes about twice as many Ps from sleepers.
 //
 // The tests run the real command against released toolchains, fetched
 // through the module proxy. SYSCOPE_EXAMPLES=all widens them to every
-// supported minor release.
+// supported minor release and adds the contended and mixed loads, which
+// need a quiet machine.
 package examples
