@@ -89,12 +89,12 @@ type Row struct {
 	Plan    string `json:"plan,omitempty"`
 	// Skipped says why the release has no values: not fetched, no
 	// overlay, or the scenario did not build. Not a finding.
-	Skipped string               `json:"skipped,omitempty"`
+	Skipped string `json:"skipped,omitempty"`
 	// Values holds, per metric, one value per run, in the order the
 	// runs finished; a run's values share an index across metrics unless
 	// a metric failed on some run (see Errors).
-	Values  map[string][]float64 `json:"values,omitempty"`
-	Stats   map[string]Stats     `json:"stats,omitempty"`
+	Values map[string][]float64 `json:"values,omitempty"`
+	Stats  map[string]Stats     `json:"stats,omitempty"`
 	// Errors lists failed runs and metrics a release cannot record.
 	Errors  []string `json:"errors,omitempty"`
 	BuildNS int64    `json:"build_ns"`
