@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -21,6 +22,10 @@ type Site struct {
 	Trap int    // -1 when no "MOV $SYS_x, AX" precedes it
 	VDSO bool
 }
+
+// site8 is the placeholder for the byte offset of a new runtime site in
+// the per-M and global count tables; {site8:NAME} names its system call.
+var site8 = regexp.MustCompile(`\{site8(?::([a-z_0-9]+))?\}`)
 
 // ApplyEdits applies fe's edits to src and returns the patched text. It
 // never changes the number of lines, and it fails, naming the edit, the
@@ -284,16 +289,23 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 		}
 		for _, h := range hits {
 			code := e.Code
-			if strings.Contains(code, "{site8}") {
+			if m := site8.FindStringSubmatch(code); m != nil {
 				if sites == nil {
 					errs = append(errs, where+": {site8} needs a site table")
 					break
 				}
-				code = strings.ReplaceAll(code, "{site8}", fmt.Sprint(8*len(*sites)))
-				site := Site{Func: h.fn, Trap: h.trap, VDSO: e.Mode == "top"}
-				if site.VDSO {
+				code = strings.ReplaceAll(code, m[0], fmt.Sprint(8*len(*sites)))
+				site := Site{Func: h.fn, Trap: h.trap}
+				switch {
+				case m[1] != "":
+					// {site8:NAME}: a count made away from its SYSCALL.
+					if site.Trap = sysnames.Trap(m[1]); site.Trap < 0 {
+						errs = append(errs, fmt.Sprintf("%s: %s: no system call %q", where, m[0], m[1]))
+						continue
+					}
+				case e.Mode == "top":
 					// The vDSO time calls on linux/amd64 all stand in for clock_gettime.
-					site.Trap = sysnames.Trap("clock_gettime")
+					site.Trap, site.VDSO = sysnames.Trap("clock_gettime"), true
 				}
 				*sites = append(*sites, site)
 			}

@@ -75,9 +75,18 @@ func syscopeCollect() {
 	s.inflight = 0
 	n := int(allglen)
 	for i := 0; i < n; i++ {
-		if readgstatus(allgs[i])&^_Gscan == _Gsyscall {
-			s.inflight++
+		gp := allgs[i]
+		if readgstatus(gp)&^_Gscan != _Gsyscall {
+			continue
 		}
+		// From go1.21 a C thread keeps its extra M between callbacks, its
+		// goroutine left in _Gsyscall: in C, not in a syscall. Its first
+		// callback exited a syscall that was never entered (needm) and
+		// its last entered one that the M's return to C ends.
+		if mp := gp.m; mp != nil && syscopeInC(mp) {
+			continue
+		}
+		s.inflight++
 	}
 }
 
@@ -225,8 +234,9 @@ func syscopeQ(s string) {
 
 func syscopeWrite(path string, consistent bool) {
 	// Ticks per ns over the whole run, for the conversion.
-	dtk := float64(syscopeTicks() - syscopeStartTk)
-	dns := float64(nanotime() - syscopeStartNs)
+	tk, now := syscopeClocks()
+	dtk := float64(tk - syscopeStartTk)
+	dns := float64(now - syscopeStartNs)
 	perNs := 1.0
 	if dns > 0 && dtk > 0 {
 		perNs = dtk / dns

@@ -139,18 +139,37 @@ func syscopeInit() {
 	if s := gogetenv("SYSCOPE_RAW_LONG"); s != "" {
 		if d, ok := syscopeParseDuration(s); ok {
 			syscopeLongNs = d
+		} else {
+			print("syscope: SYSCOPE_RAW_LONG=", s, " is not a duration such as 500us or 2ms; using 1ms\n")
 		}
 	}
-	syscopeStartTk = syscopeTicks()
-	syscopeStartNs = nanotime()
-	// Calibrate the tick rate over about 20µs to turn the raw-call
+	syscopeStartTk, syscopeStartNs = syscopeClocks()
+	// Calibrate the tick rate over about 50µs to turn the raw-call
 	// threshold into ticks; the dump converts with the whole run's rate.
-	for nanotime()-syscopeStartNs < 20000 {
+	tk, ns := syscopeClocks()
+	for ns-syscopeStartNs < 50000 {
+		tk, ns = syscopeClocks()
 	}
-	dtk, dns := syscopeTicks()-syscopeStartTk, nanotime()-syscopeStartNs
+	dtk, dns := tk-syscopeStartTk, ns-syscopeStartNs
 	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
 	syscopeOn = true
 	getg().m.syscope = &syscopeM0 // schedinit runs on m0, before any other M exists
+}
+
+// syscopeClocks reads the tick counter and nanotime at one instant: it
+// brackets the tick read with two nanotime reads and retries when the
+// thread lost the CPU between them, which would skew the rate.
+//
+//go:nosplit
+func syscopeClocks() (uint64, int64) {
+	for i := 0; ; i++ {
+		a := nanotime()
+		tk := syscopeTicks()
+		b := nanotime()
+		if b-a < 1000 || i == 100 {
+			return tk, a + (b-a)/2
+		}
+	}
 }
 
 // syscopeParseDuration reads SYSCOPE_RAW_LONG: an integer with unit
