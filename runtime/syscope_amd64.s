@@ -98,49 +98,58 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // RawSyscall6 on go1.16-go1.18; what RawSyscall6 stands on from go1.19)
 // are patched, on the SYSCALL line, to
 //
-//	CMPB runtime·syscopeOn(SB), $0; JEQ 12(PC); MOVQ AX, R12; MOVQ DX, R11;
-//	RDTSC; SHLQ $32, DX; ORQ DX, AX; MOVQ AX, R13; MOVQ R12, AX; MOVQ R11, DX;
+//	CMPB runtime·syscopeOn(SB), $0; JEQ 11(PC); MOVQ AX, R12; MOVQ DX, R11;
+//	RDTSC; SHLQ $32, DX; LEAQ -64(AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX;
 //	SYSCALL; CALL runtime·syscopeSysAfter(SB); JMP 2(PC); SYSCALL
 //
 // so with recording off the cost is one compare and branch, and with it
-// on R12 holds the trap and R13 the tick count before the call.
+// on R12 holds the trap and R13 the tick count before the call less
+// syscopeBias (64): the LEAQ joins the tick's halves and subtracts the
+// bias in one instruction, and the difference this function takes is
+// the call's ticks plus the bias, which the bucketing needs.
 
 // syscopeSysAfter records one call. On entry AX is the kernel's result
 // (-errno on failure), DX the second result, R12 the trap and R13 the
-// start tick. It preserves every register but BX, CX, R11, R12, R13, X0
-// and the flags: the wrappers still need AX and DX, and in the vfork
-// child of forkExec the caller's argument registers stay live. It is
-// NOSPLIT and allocates nothing; in the vfork child it writes the
+// biased start tick. It preserves every register but BX, CX, R11, R12,
+// R13, X0 and the flags: the wrappers still need AX and DX, and in the
+// vfork child of forkExec the caller's argument registers stay live. It
+// is NOSPLIT and allocates nothing; in the vfork child it writes the
 // parent's M record, which is safe because the parent thread is
 // suspended until the child execs or exits.
 //
-// The call is on the syscall path when the M has an open entersyscall
-// that nothing claimed yet, and on the raw path otherwise.
+// The call is on the syscall path when its goroutine is in _Gsyscall,
+// that is, inside the entersyscall of syscall.Syscall, and on the raw
+// path otherwise. Claiming the entry closes it (m.syscopeOpen), so the
+// dump can tell a goroutine in flight before its SYSCALL returned from
+// one after.
+//
+// Every M has a record while syscopeOn is set (syscopeInit gives m0 its
+// record before setting it; allocm gives the others theirs), and no
+// wrapper runs on an M after mexit has dropped its record, so the record
+// is not tested for nil here.
 TEXT runtime·syscopeSysAfter(SB),NOSPLIT|NOFRAME,$0-0
 	MOVQ	AX, R11
 	PUSHQ	DX
 	RDTSC
 	SHLQ	$32, DX
 	ORQ	DX, AX
-	SUBQ	R13, AX			// AX = ticks in the call
-	get_tls(BX)
-	MOVQ	g(BX), BX		// never nil: only Go code reaches the wrappers
-	MOVQ	g_m(BX), BX
+	SUBQ	R13, AX			// AX = ticks in the call + syscopeBias
+	get_tls(CX)
+	MOVQ	g(CX), CX		// never nil: only Go code reaches the wrappers
+	MOVQ	g_m(CX), BX
+	// The status's low byte: a concurrent stack scan may have set _Gscan
+	// (0x1000) meanwhile.
+	CMPB	g_atomicstatus(CX), $const__Gsyscall
+	JNE	raw
+	MOVB	$0, m_syscopeOpen(BX)
 	MOVQ	m_syscope(BX), BX
-	TESTQ	BX, BX
-	JEQ	done
-	CMPB	syscopeM_open(BX), $0
-	JEQ	raw
-	MOVB	$0, syscopeM_open(BX)
 	MOVQ	R12, CX
 	ANDQ	$(const_syscopeSlots-1), CX
-slot:
 	IMULQ	$syscopeSlot__size, CX
 	LEAQ	syscopeM_slots(BX)(CX*1), CX
 	CMPQ	syscopeSlot_key(CX), R12
 	JNE	evict
 record:
-	INCQ	syscopeSlot_calls(CX)
 	CMPQ	R11, $0xfffffffffffff001
 	JCC	failed
 timed:
@@ -148,13 +157,14 @@ timed:
 	CMPQ	AX, syscopeSlot_max(CX)
 	JLS	2(PC)
 	MOVQ	AX, syscopeSlot_max(CX)
-	ADDQ	$64, AX
+	// The bucket: the float64 exponent and top mantissa bit of the
+	// biased ticks (see syscopeBucket). The mask keeps a negative
+	// difference (ticks from two unsynchronised CPUs) inside the table.
 	CVTSQ2SD	AX, X0
 	MOVQ	X0, AX
 	SHRQ	$51, AX
 	ANDL	$(const_syscopeBuckets-1), AX
-	INCL	syscopeSlot_hist(CX)(AX*4)
-	JEQ	wrapped
+	INCQ	syscopeSlot_hist(CX)(AX*8)
 done:
 	POPQ	DX
 	MOVQ	R11, AX
@@ -163,6 +173,7 @@ done:
 raw:
 	// Raw path: the trap with the raw bit, in the slot half a table away
 	// from the syscall path's.
+	MOVQ	m_syscope(BX), BX
 	MOVQ	R12, CX
 	ADDQ	$(const_syscopeSlots/2), CX
 	ANDQ	$(const_syscopeSlots-1), CX
@@ -217,24 +228,3 @@ failed:
 	JNE	timed
 	INCQ	syscopeSlot_eintr(CX)
 	JMP	timed
-
-wrapped:
-	// A uint32 bucket wrapped to zero: carry 1<<32 into the global table.
-	PUSHQ	R11
-	PUSHQ	DI
-	PUSHQ	SI
-	PUSHQ	R8
-	PUSHQ	R9
-	PUSHQ	R10
-	SUBQ	$16, SP
-	MOVQ	CX, 0(SP)
-	MOVQ	AX, 8(SP)
-	CALL	runtime·syscopeHistWrap(SB)
-	ADDQ	$16, SP
-	POPQ	R10
-	POPQ	R9
-	POPQ	R8
-	POPQ	SI
-	POPQ	DI
-	POPQ	R11
-	JMP	done

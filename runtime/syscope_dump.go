@@ -26,19 +26,23 @@ func syscopeCollect() {
 	s.rt = syscopeRtGlobal
 	s.open = 0
 	for mp := allm; mp != nil; mp = mp.alllink {
+		for i := range mp.syscopeEv {
+			s.ev[i] += mp.syscopeEv[i]
+		}
+		if mp.syscopeOpen && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
+			s.open++
+		}
 		r := mp.syscope
 		if r == nil {
 			continue
-		}
-		for i := range r.ev {
-			s.ev[i] += r.ev[i]
 		}
 		for i := range r.rt {
 			s.rt[i] += r.rt[i]
 		}
 		for i := range r.slots {
 			sl := &r.slots[i]
-			if sl.calls == 0 {
+			calls := syscopeSlotCalls(sl)
+			if calls == 0 {
 				continue
 			}
 			path := syscopePathSyscall
@@ -50,24 +54,21 @@ func syscopeCollect() {
 				t = syscopeTraps - 1
 			}
 			st := &s.stat[path][t]
-			st.calls += sl.calls
+			st.calls += calls
 			st.errors += sl.errors
 			st.eintr += sl.eintr
-			st.total += sl.total
+			st.total += sl.total - calls*syscopeBias
 			st.long += sl.long
-			if sl.max > st.max {
-				st.max = sl.max
+			if m := syscopeUnbias(sl.max); m > st.max {
+				st.max = m
 			}
-			if sl.longMax > st.longMax {
-				st.longMax = sl.longMax
+			if lm := syscopeUnbias(sl.longMax); lm > st.longMax {
+				st.longMax = lm
 				st.longPC = sl.longPC
 			}
 			for b := range sl.hist {
-				st.hist[b] += uint64(sl.hist[b])
+				st.hist[b] += sl.hist[b]
 			}
-		}
-		if r.open && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
-			s.open++
 		}
 	}
 	// In flight: goroutines in _Gsyscall now, read from their state and not

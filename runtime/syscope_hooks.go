@@ -66,32 +66,59 @@ const (
 // wrapper hooks in syscope_amd64.s write it; field offsets reach them
 // through go_asm.h. key is the trap, with syscopeRawBit set on the raw
 // path; an empty slot has key 0 and no calls, so trap 0 (read) may start
-// in it without eviction. hist counts fit in uint32: a bucket that wraps
-// adds 1<<32 to the global table at once (syscopeHistWrap).
+// in it without eviction. Every call is timed, so the calls are the sum
+// of hist (syscopeSlotCalls) and the wrapper does not count them apart.
+// Times are in ticks plus syscopeBias, the form the histogram buckets
+// (the wrapper biases the start tick for free); folding into a
+// syscopeStat removes the bias.
 type syscopeSlot struct {
 	key     uint64
-	calls   uint64
 	errors  uint64
 	eintr   uint64
-	total   uint64 // ticks
-	max     uint64 // ticks
+	total   uint64 // ticks+syscopeBias, summed
+	max     uint64 // ticks+syscopeBias
 	long    uint64 // raw calls longer than syscopeRawLong while holding a P
-	longMax uint64 // ticks
+	longMax uint64 // ticks+syscopeBias
 	longPC  [syscopeSitePCs]uintptr
-	hist    [syscopeBuckets]uint32
+	hist    [syscopeBuckets]uint64
 }
 
-// syscopeM is one M's record. m.syscope points at it (see the plan's
-// runtime2.go edit); it is not embedded because go1.25+ keeps m within
-// its 2048-byte size class. It is nil when recording is off, so every
-// hook costs one load and one branch when SYSCOPE=off.
+// syscopeBias is added to every call's ticks: it keeps the float64
+// bucketing of syscopeBucket clear of zero (see syscope_amd64.s).
+const syscopeBias = 64
+
+// syscopeSlotCalls is the number of calls slot s holds.
+//
+//go:nosplit
+func syscopeSlotCalls(s *syscopeSlot) uint64 {
+	var n uint64
+	for i := range s.hist { // by index: a range value would copy the array onto the nosplit stack
+		n += s.hist[i]
+	}
+	return n
+}
+
+// syscopeUnbias turns a biased tick figure into ticks.
+//
+//go:nosplit
+func syscopeUnbias(t uint64) uint64 {
+	if t < syscopeBias {
+		return 0
+	}
+	return t - syscopeBias
+}
+
+// syscopeM is one M's per-trap record. m.syscope points at it (see the
+// plan's runtime2.go edit); it is not embedded because go1.25+ keeps m
+// within its 2048-byte size class. It is nil when recording is off. The
+// event counters and the open flag are small and hot, so they are
+// embedded in m itself, where every hook reaches them with one load:
+//
+//	syscopeEv [syscopeNumEvents]uint64 // written only by the M's own thread
+//	syscopeOpen bool // see syscopeEnter
+//
+// Every hook tests syscopeOn first: one branch when SYSCOPE=off.
 type syscopeM struct {
-	ev [syscopeNumEvents]uint64
-	// open is set by every entersyscall and cleared by the exit outcome
-	// or by the syscall wrapper that claims the entry for its trap. An
-	// open entry at the dump whose goroutine is still in _Gsyscall is in
-	// flight; the others were unclaimed and count under trap -1.
-	open  bool
 	slots [syscopeSlots]syscopeSlot
 	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
 	// time calls, indexed as syscopeRtSite (generated per release).
@@ -151,9 +178,11 @@ func syscopeInit() {
 		tk, ns = syscopeClocks()
 	}
 	dtk, dns := tk-syscopeStartTk, ns-syscopeStartNs
-	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
+	syscopeRawLong = uint64(float64(syscopeLongNs)*float64(dtk)/float64(dns)) + syscopeBias
+	// m0 gets its record before syscopeOn is set: the wrapper hook does
+	// not test it for nil. schedinit runs on m0, before any other M exists.
+	getg().m.syscope = &syscopeM0
 	syscopeOn = true
-	getg().m.syscope = &syscopeM0 // schedinit runs on m0, before any other M exists
 }
 
 // syscopeClocks reads the tick counter and nanotime at one instant: it
@@ -218,40 +247,43 @@ func syscopeXadd64(p *uint64, d uint64)
 func syscopeCas64(p *uint64, old, new uint64) bool
 func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 
-//go:nosplit
-func syscopeEv(e int) {
-	if s := getg().m.syscope; s != nil {
-		s.ev[e]++
-	}
-}
-
-// syscopeEvM is syscopeEv for a site that already holds its m.
+// syscopeEv counts event e on the current M. The exit outcomes use it
+// too: the slow paths run on the M's g0. Hooks take no m argument, so
+// that with recording off nothing is loaded before the branch.
 //
 //go:nosplit
-func syscopeEvM(mp *m, e int) {
-	if s := mp.syscope; s != nil {
-		s.ev[e]++
+func syscopeEv(e int) {
+	if syscopeOn {
+		getg().m.syscopeEv[e]++
 	}
 }
 
 // syscopeEnter runs in reentersyscall, before the stack guard is
-// poisoned; the caller's g is still _Grunning.
+// poisoned; the caller's g is still _Grunning. It opens the entry: the
+// wrapper that makes the entry's SYSCALL (the M's g is then _Gsyscall)
+// closes it, and syscopeCgo and syscopeEnterBlock close it for entries
+// that are not syscalls. Exits leave it alone, so an entry no wrapper
+// claimed stays open until the M's next entry; the dump reads the flag
+// only for an M whose goroutine is in _Gsyscall now, that is, for the
+// M's latest entry.
 //
 //go:nosplit
-func syscopeEnter(mp *m) {
-	if s := mp.syscope; s != nil {
-		s.ev[syscopeEvEnter]++
-		s.open = true
+func syscopeEnter(gp *g) {
+	if syscopeOn {
+		mp := gp.m
+		mp.syscopeEv[syscopeEvEnter]++
+		mp.syscopeOpen = true
 	}
 }
 
-// syscopeExitEv counts an exit outcome on mp and closes the entry.
+// syscopeEnterBlock runs in entersyscallblock, which is not an enter.
 //
 //go:nosplit
-func syscopeExitEv(mp *m, e int) {
-	if s := mp.syscope; s != nil {
-		s.ev[e]++
-		s.open = false
+func syscopeEnterBlock() {
+	if syscopeOn {
+		mp := getg().m
+		mp.syscopeEv[syscopeEvEnterBlock]++
+		mp.syscopeOpen = false
 	}
 }
 
@@ -260,9 +292,10 @@ func syscopeExitEv(mp *m, e int) {
 //
 //go:nosplit
 func syscopeCgo() {
-	if s := getg().m.syscope; s != nil {
-		s.ev[syscopeEvEnterCgo]++
-		s.open = false
+	if syscopeOn {
+		mp := getg().m
+		mp.syscopeEv[syscopeEvEnterCgo]++
+		mp.syscopeOpen = false
 	}
 }
 
@@ -270,11 +303,14 @@ func syscopeCgo() {
 // syscalltick moves on when sysmon or a stop-the-world took it meanwhile.
 //
 //go:nosplit
-func syscopeOwnP(mp *m, pp *p) {
-	if mp.syscalltick == pp.syscalltick {
-		syscopeExitEv(mp, syscopeEvExitFastKept)
-	} else {
-		syscopeExitEv(mp, syscopeEvExitFastReacquired)
+func syscopeOwnP(pp *p) {
+	if syscopeOn {
+		mp := getg().m
+		if mp.syscalltick == pp.syscalltick {
+			mp.syscopeEv[syscopeEvExitFastKept]++
+		} else {
+			mp.syscopeEv[syscopeEvExitFastReacquired]++
+		}
 	}
 }
 
@@ -328,25 +364,25 @@ func syscopeBucketLow(b uint64) uint64 {
 //
 //go:nosplit
 func syscopeFlush(s *syscopeSlot) {
-	if s.calls != 0 {
+	if calls := syscopeSlotCalls(s); calls != 0 {
 		g := syscopeGlobalStat(s.key)
-		syscopeXadd64(&g.calls, s.calls)
+		syscopeXadd64(&g.calls, calls)
 		syscopeXadd64(&g.errors, s.errors)
 		syscopeXadd64(&g.eintr, s.eintr)
-		syscopeXadd64(&g.total, s.total)
+		syscopeXadd64(&g.total, s.total-calls*syscopeBias)
 		syscopeXadd64(&g.long, s.long)
-		syscopeMax(&g.max, s.max)
-		if s.longMax > g.longMax && syscopeMax(&g.longMax, s.longMax) {
+		syscopeMax(&g.max, syscopeUnbias(s.max))
+		if lm := syscopeUnbias(s.longMax); lm > g.longMax && syscopeMax(&g.longMax, lm) {
 			g.longPC = s.longPC // racy with another M's longer call; a site, not a count
 		}
 		for i := range s.hist {
 			if s.hist[i] != 0 {
-				syscopeXadd64(&g.hist[i], uint64(s.hist[i]))
+				syscopeXadd64(&g.hist[i], s.hist[i])
 				s.hist[i] = 0
 			}
 		}
 	}
-	s.calls, s.errors, s.eintr, s.total, s.max, s.long, s.longMax = 0, 0, 0, 0, 0, 0, 0
+	s.errors, s.eintr, s.total, s.max, s.long, s.longMax = 0, 0, 0, 0, 0, 0
 }
 
 // syscopeMax raises *p to v; it reports whether v became the maximum.
@@ -386,14 +422,6 @@ func syscopeEvict(s *syscopeSlot, key uint64) {
 	s.key = key
 }
 
-// syscopeHistWrap carries a wrapped uint32 histogram bucket of slot s
-// into the global table.
-//
-//go:nosplit
-func syscopeHistWrap(s *syscopeSlot, b uintptr) {
-	syscopeXadd64(&syscopeGlobalStat(s.key).hist[b&(syscopeBuckets-1)], 1<<32)
-}
-
 // syscopeMExit folds an exiting M into the globals. It runs in mexit with
 // sched.lock held, before mp leaves allm, so a dump (which sums the
 // globals and allm under sched.lock) counts mp exactly once. It then
@@ -403,13 +431,13 @@ func syscopeHistWrap(s *syscopeSlot, b uintptr) {
 //
 //go:nosplit
 func syscopeMExit(mp *m) {
+	for i := range mp.syscopeEv {
+		syscopeXadd64(&syscopeGlobalEv[i], mp.syscopeEv[i])
+		mp.syscopeEv[i] = 0
+	}
 	r := mp.syscope
 	if r == nil {
 		return
-	}
-	for i := range r.ev {
-		syscopeXadd64(&syscopeGlobalEv[i], r.ev[i])
-		r.ev[i] = 0
 	}
 	for i := range r.slots {
 		syscopeFlush(&r.slots[i])
