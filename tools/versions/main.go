@@ -106,8 +106,10 @@ func try(rel string, full bool) (string, bool) {
 	}
 	var reads, errs uint64
 	for _, s := range d.Syscalls {
-		if s.Name == "read" {
-			reads, errs = s.Calls, s.Errors
+		// The program's reads go through syscall.Read; the runtime's own
+		// reads (and any raw ones) are other rows of the same name.
+		if s.Name == "read" && s.Path == dump.PathSyscall {
+			reads, errs = reads+s.Calls, errs+s.Errors
 		}
 	}
 	cons := d.Check()
