@@ -144,10 +144,13 @@ func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
 		files[name] = data
 	}
 	files["src/runtime/syscope_plan.go"] = planFile(release, p, sites)
-	tag := strings.ReplaceAll(strings.TrimPrefix(p.Name, "patches/"), ".", "_")
+	// The guard rejects every minor release but the one the patched files
+	// were copied from, not just the plan's range: two minors under one
+	// plan still differ in the files the overlay leaves alone.
+	minor := version.Lang(release)
 	files["src/runtime/syscope_guard.go"] = []byte(fmt.Sprintf(
 		"//go:build !%s || %s\n// +build !%[1]s %[2]s\n\n// This overlay was made for %s; rebuild it for the go in use (syscope overlay).\npackage syscope_overlay_for_%s_used_with_another_go\n",
-		p.First, nextMinor(p.Last), release, strings.TrimSuffix(tag, "_plan")))
+		minor, nextMinor(minor), release, strings.ReplaceAll(minor, ".", "_")))
 	return files, nil
 }
 
@@ -231,11 +234,17 @@ func Write(dir, goroot string, files map[string][]byte) (string, error) {
 	return filepath.Join(dir, "overlay.json"), nil
 }
 
-// Key hashes everything an overlay depends on: the release, the GOROOT
-// path, the embedded plans and sources, and the GOROOT files patched.
+// keyFormat names what the generator writes for given inputs; change it
+// whenever that changes (as when the guard went from a plan's range to
+// one minor), so no cached overlay of the old form is reused.
+const keyFormat = "guard-per-minor"
+
+// Key hashes everything an overlay depends on: the generator's output
+// form, the release, the GOROOT path, the embedded plans and sources, and
+// the GOROOT files patched.
 func Key(goroot, release string, p *Plan) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", release, goroot, p.Name)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", keyFormat, release, goroot, p.Name)
 	fs.WalkDir(syscope.Files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			data, _ := fs.ReadFile(syscope.Files, name)
