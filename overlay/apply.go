@@ -2,6 +2,8 @@ package overlay
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -244,9 +246,7 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 		for i, l := range lines {
 			if strings.HasPrefix(l, "TEXT") {
 				fn, trap = "", -1
-				name, _, ok := strings.Cut(strings.TrimPrefix(l, "TEXT "), "(")
-				name, _, _ = strings.Cut(name, "<") // ABI selector
-				if ok && want(name) {
+				if name, ok := asmTextName(l); ok && want(name) {
 					fn = name
 					seen[name] = true
 					if e.Mode == "top" || e.Mode == "flags" {
@@ -269,6 +269,13 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 			for _, a := range e.Alts {
 				if norm(l) == norm(a) {
 					hits = append(hits, hit{i, fn, trap})
+				}
+			}
+		}
+		if e.Body != "" {
+			for _, h := range hits {
+				if got := asmBodyHash(lines, h.line); got != e.Body {
+					errs = append(errs, fmt.Sprintf("%s: TEXT %s is not the body this edit stands in for (sha256 %s, want %s)", where, h.fn, got, e.Body))
 				}
 			}
 		}
@@ -335,6 +342,43 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 }
 
 // asmDefines reads "#define SYS_x N" lines.
+// AsmBodyHash is the hex sha256 of the instructions of TEXT sym in an
+// assembly file: the lines after its TEXT line up to the next TEXT, with
+// comments, blank lines and spacing dropped. It is "" when sym is absent.
+func AsmBodyHash(src []byte, sym string) string {
+	lines := strings.SplitAfter(string(src), "\n")
+	for i, l := range lines {
+		if name, ok := asmTextName(l); ok && name == sym {
+			return asmBodyHash(lines, i)
+		}
+	}
+	return ""
+}
+
+// asmTextName is the symbol a TEXT line defines, without its ABI selector.
+func asmTextName(l string) (string, bool) {
+	if !strings.HasPrefix(l, "TEXT") {
+		return "", false
+	}
+	name, _, ok := strings.Cut(strings.TrimPrefix(l, "TEXT "), "(")
+	name, _, _ = strings.Cut(name, "<")
+	return name, ok
+}
+
+func asmBodyHash(lines []string, text int) string {
+	h := sha256.New()
+	for _, l := range lines[text+1:] {
+		if strings.HasPrefix(l, "TEXT") {
+			break
+		}
+		l, _, _ = strings.Cut(l, "//")
+		if f := strings.Fields(l); len(f) > 0 {
+			fmt.Fprintln(h, strings.Join(f, " "))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 func asmDefines(lines []string) map[string]int {
 	defs := map[string]int{}
 	for _, l := range lines {

@@ -24,7 +24,11 @@
 // all of them ("except NAME..." leaves some out). "replace-each" swaps
 // every anchor line for the inserted code, which must repeat the anchor's
 // instruction, "top" goes on the TEXT line, and "flags" replaces the TEXT
-// line's flags (the inserted code), e.g. to keep a wrapper frameless. "{site8}" in
+// line's flags (the inserted code), e.g. to keep a wrapper frameless.
+// "body sha256:HEX" pins the function's instructions (see AsmBodyHash):
+// an edit that hands the whole call to syscope's own code, as the
+// Syscall6 wrapper's does, applies only to the body that code stands in
+// for. "{site8}" in
 // the code numbers a runtime syscall site: each line that uses it gets
 // the next site, named by its TEXT symbol and the trap last moved into
 // AX (or the vDSO, for "top").
@@ -66,6 +70,7 @@ type Edit struct {
 	Code   string
 	Nth    int      // with several matches, use the Nth (1-based); 0 means exactly one
 	Except []string // assembly: TEXT symbols that "func *" leaves out
+	Body   string   // assembly: sha256 of the function's instructions (AsmBodyHash), checked before the edit
 	line   int      // line in the plan, for errors
 }
 
@@ -164,6 +169,12 @@ func parseEdits(plan, path string, line0 int, data []byte) (*FileEdits, error) {
 			cur.Type = rest
 		case key == "except":
 			cur.Except = strings.Fields(rest)
+		case key == "body":
+			h, ok := strings.CutPrefix(rest, "sha256:")
+			if !ok || len(h) != 64 {
+				return nil, bad("body needs sha256:HEX (a mismatch names the hash it found)")
+			}
+			cur.Body = h
 		case key == "nth":
 			n, err := strconv.Atoi(rest)
 			if err != nil || n < 1 {

@@ -94,137 +94,186 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	POPQ	BX \
 	POPQ	AX
 
-// The SYSCALL wrappers (syscall.Syscall, Syscall6, RawSyscall and
-// RawSyscall6 on go1.16-go1.18; what RawSyscall6 stands on from go1.19)
-// are patched, on the SYSCALL line, to
+// The recorders below share one register convention after the call's
+// SYSCALL: R11 is the kernel's result (-errno on failure), R12 the trap,
+// R13 the tick count before the call, and AX, once SYSCOPE_TICKS has
+// run, the ticks in the call. They are NOSPLIT, allocate nothing and
+// write only the current M's record. In the vfork child of forkExec they
+// write the parent's M record, which is safe because the parent thread
+// is suspended until the child execs or exits.
+
+// SYSCOPE_TICKS: AX = ticks since R13. RDTSC without a fence: syscalls
+// last hundreds of cycles, so the reordering error is noise.
+#define SYSCOPE_TICKS \
+	RDTSC \
+	SHLQ	$32, DX \
+	ORQ	DX, AX \
+	SUBQ	R13, AX
+
+// SYSCOPE_CLAIM(gp) finds the slot for the call made by goroutine gp and
+// leaves it in CX. The call is on the syscall path when gp is in
+// _Gsyscall (inside the entersyscall of syscall.Syscall), and on the raw
+// path otherwise. The status's low byte is compared: a concurrent stack
+// scan may have set _Gscan (0x1000). Claiming the entry closes it
+// (m.syscopeOpen), so the dump can tell a goroutine in flight before its
+// SYSCALL returned from one after. Every M has a record while syscopeOn
+// is set (syscopeInit gives m0 its record before setting it; allocm gives
+// the others theirs), and no wrapper runs on an M after mexit has dropped
+// its record, so the record is not tested for nil. The slot is the
+// trap's low bits times the slot size, a power of two, so a multiply
+// and a mask index it.
+#define SYSCOPE_CLAIM(gp) \
+	MOVQ	g_m(gp), DX \
+	CMPB	g_atomicstatus(gp), $const__Gsyscall \
+	JNE	raw \
+	MOVB	$0, m_syscopeOpen(DX) \
+	MOVQ	m_syscope(DX), CX \
+	IMUL3Q	$syscopeSlot__size, R12, DX \
+	ANDQ	$((const_syscopeSlots-1)*syscopeSlot__size), DX \
+	LEAQ	syscopeM_slots(CX)(DX*1), CX \
+	CMPQ	syscopeSlot_key(CX), R12 \
+	JNE	evict
+
+// SYSCOPE_TIMED adds a call of AX ticks to slot CX. The bucket is the
+// index of the top set bit (see the dump); BSRQ leaves a zero AX alone,
+// and a negative difference (ticks from two unsynchronised CPUs) lands
+// in the last bucket, so the index stays in the table.
+#define SYSCOPE_TIMED \
+	ADDQ	AX, syscopeSlot_total(CX) \
+	CMPQ	AX, syscopeSlot_max(CX) \
+	JLS	2(PC) \
+	MOVQ	AX, syscopeSlot_max(CX) \
+	BSRQ	AX, AX \
+	INCQ	syscopeSlot_hist(CX)(AX*8)
+
+// SYSCOPE_RAW(ret) is the raw path, entered at "raw" from SYSCOPE_CLAIM
+// with DX the M: the trap with the raw bit, in the slot half a table
+// away from the syscall path's. A long raw call made while the M holds a
+// P kept that P from every other goroutine: it is counted, and the call
+// site of the longest is kept. ret(SP) is the return address of the
+// frameless wrapper, and BP links the frames above it; a word that is
+// not a code address is skipped when the dump resolves the site.
+#define SYSCOPE_RAW(ret) \
+raw: \
+	MOVQ	m_syscope(DX), CX \
+	IMUL3Q	$syscopeSlot__size, R12, DX \
+	ADDQ	$((const_syscopeSlots/2)*syscopeSlot__size), DX \
+	ANDQ	$((const_syscopeSlots-1)*syscopeSlot__size), DX \
+	LEAQ	syscopeM_slots(CX)(DX*1), CX \
+	BTSQ	$63, R12 \
+	CMPQ	syscopeSlot_key(CX), R12 \
+	JNE	rawevict \
+rawrecord: \
+	CMPQ	AX, runtime·syscopeRawLong(SB) \
+	JHI	rawlong \
+	JMP	record \
+rawlong: \
+	get_tls(R13) \
+	MOVQ	g(R13), R13 \
+	MOVQ	g_m(R13), R13 \
+	CMPQ	m_p(R13), $0 \
+	JEQ	record \
+	INCQ	syscopeSlot_long(CX) \
+	CMPQ	AX, syscopeSlot_longMax(CX) \
+	JLS	record \
+	MOVQ	AX, syscopeSlot_longMax(CX) \
+	MOVQ	ret(SP), R13 \
+	MOVQ	R13, (syscopeSlot_longPC+0)(CX) \
+	MOVQ	$0, (syscopeSlot_longPC+8)(CX) \
+	MOVQ	$0, (syscopeSlot_longPC+16)(CX) \
+	MOVQ	$0, (syscopeSlot_longPC+24)(CX) \
+	MOVQ	BP, R13 \
+	SYSCOPE_FRAME(8) \
+	SYSCOPE_FRAME(16) \
+	SYSCOPE_FRAME(24) \
+	JMP	record \
+rawevict: \
+	SYSCOPE_EVICT \
+	JMP	rawrecord \
+evict: \
+	SYSCOPE_EVICT \
+	JMP	record
+
+// func syscopeRecSyscall6 stands in for internal/runtime/syscall's
+// Syscall6 (runtime/internal/syscall before go1.21, .../linux from
+// go1.26) while recording is on: the plan makes Syscall6 jump here, on
+// its TEXT line, and pins Syscall6's body by hash, so this is the same
+// call with the recording folded in. It has Syscall6's register
+// convention, ABIInternal with g in R14: the trap in AX and a1-a6 in BX,
+// CX, DI, SI, R8, R9; it returns r1 in AX, r2 in BX and errno in CX, as
+// Syscall6 does, and the kernel's failure test decides both the result
+// and the error count. It has no frame, so 0(SP) is Syscall6's caller.
+TEXT runtime·syscopeRecSyscall6(SB),NOSPLIT|NOFRAME,$0-0
+	MOVQ	AX, R12
+	RDTSC
+	SHLQ	$32, DX
+	LEAQ	(AX)(DX*1), R13
+	MOVQ	SI, R10			// a4
+	MOVQ	DI, DX			// a3
+	MOVQ	CX, SI			// a2
+	MOVQ	BX, DI			// a1
+	MOVQ	R12, AX			// trap
+	SYSCALL
+	MOVQ	DX, BX			// r2, as the kernel left it
+	MOVQ	AX, R11
+	SYSCOPE_TICKS
+	SYSCOPE_CLAIM(R14)
+record:
+	SYSCOPE_TIMED
+	CMPQ	R11, $0xfffffffffffff001
+	JCC	failed
+	MOVQ	R11, AX			// r1
+	MOVQ	$0, CX			// errno
+	RET
+failed:
+	INCQ	syscopeSlot_errors(CX)
+	CMPQ	R11, $-4		// EINTR
+	JNE	2(PC)
+	INCQ	syscopeSlot_eintr(CX)
+	MOVQ	R11, CX
+	NEGQ	CX			// errno
+	MOVQ	$-1, AX			// r1
+	MOVQ	$0, BX			// r2
+	RET
+	SYSCOPE_RAW(0)
+
+// The other SYSCALL wrappers (syscall.Syscall, Syscall6, RawSyscall and
+// RawSyscall6 on go1.16-go1.18; rawSyscallNoError, gettimeofday and
+// rawVforkSyscall on every release) are patched, on the SYSCALL line, to
 //
 //	CMPB runtime·syscopeOn(SB), $0; JEQ 11(PC); MOVQ AX, R12; MOVQ DX, R11;
-//	RDTSC; SHLQ $32, DX; LEAQ -64(AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX;
+//	RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX;
 //	SYSCALL; CALL runtime·syscopeSysAfter(SB); JMP 2(PC); SYSCALL
 //
 // so with recording off the cost is one compare and branch, and with it
-// on R12 holds the trap and R13 the tick count before the call less
-// syscopeBias (64): the LEAQ joins the tick's halves and subtracts the
-// bias in one instruction, and the difference this function takes is
-// the call's ticks plus the bias, which the bucketing needs.
+// on R12 holds the trap and R13 the tick count before the call.
 
-// syscopeSysAfter records one call. On entry AX is the kernel's result
-// (-errno on failure), DX the second result, R12 the trap and R13 the
-// biased start tick. It preserves every register but BX, CX, R11, R12,
-// R13, X0 and the flags: the wrappers still need AX and DX, and in the
-// vfork child of forkExec the caller's argument registers stay live. It
-// is NOSPLIT and allocates nothing; in the vfork child it writes the
-// parent's M record, which is safe because the parent thread is
-// suspended until the child execs or exits.
-//
-// The call is on the syscall path when its goroutine is in _Gsyscall,
-// that is, inside the entersyscall of syscall.Syscall, and on the raw
-// path otherwise. Claiming the entry closes it (m.syscopeOpen), so the
-// dump can tell a goroutine in flight before its SYSCALL returned from
-// one after.
-//
-// Every M has a record while syscopeOn is set (syscopeInit gives m0 its
-// record before setting it; allocm gives the others theirs), and no
-// wrapper runs on an M after mexit has dropped its record, so the record
-// is not tested for nil here.
+// syscopeSysAfter records one call for those wrappers. On entry AX is
+// the kernel's result, DX the second result, R12 the trap and R13 the
+// start tick. It preserves every register but BX, CX, R11, R12, R13 and
+// the flags: the wrappers still need AX and DX, and in the vfork child
+// of forkExec the caller's argument registers stay live. After PUSHQ DX,
+// 16(SP) is the wrapper's return address when the wrapper has no frame
+// (it is NOFRAME from go1.19).
 TEXT runtime·syscopeSysAfter(SB),NOSPLIT|NOFRAME,$0-0
 	MOVQ	AX, R11
 	PUSHQ	DX
-	RDTSC
-	SHLQ	$32, DX
-	ORQ	DX, AX
-	SUBQ	R13, AX			// AX = ticks in the call + syscopeBias
+	SYSCOPE_TICKS
 	get_tls(CX)
 	MOVQ	g(CX), CX		// never nil: only Go code reaches the wrappers
-	MOVQ	g_m(CX), BX
-	// The status's low byte: a concurrent stack scan may have set _Gscan
-	// (0x1000) meanwhile.
-	CMPB	g_atomicstatus(CX), $const__Gsyscall
-	JNE	raw
-	MOVB	$0, m_syscopeOpen(BX)
-	MOVQ	m_syscope(BX), BX
-	MOVQ	R12, CX
-	ANDQ	$(const_syscopeSlots-1), CX
-	IMULQ	$syscopeSlot__size, CX
-	LEAQ	syscopeM_slots(BX)(CX*1), CX
-	CMPQ	syscopeSlot_key(CX), R12
-	JNE	evict
+	SYSCOPE_CLAIM(CX)
 record:
 	CMPQ	R11, $0xfffffffffffff001
 	JCC	failed
 timed:
-	ADDQ	AX, syscopeSlot_total(CX)
-	CMPQ	AX, syscopeSlot_max(CX)
-	JLS	2(PC)
-	MOVQ	AX, syscopeSlot_max(CX)
-	// The bucket: the float64 exponent and top mantissa bit of the
-	// biased ticks (see syscopeBucket). The mask keeps a negative
-	// difference (ticks from two unsynchronised CPUs) inside the table.
-	CVTSQ2SD	AX, X0
-	MOVQ	X0, AX
-	SHRQ	$51, AX
-	ANDL	$(const_syscopeBuckets-1), AX
-	INCQ	syscopeSlot_hist(CX)(AX*8)
-done:
+	SYSCOPE_TIMED
 	POPQ	DX
 	MOVQ	R11, AX
 	RET
-
-raw:
-	// Raw path: the trap with the raw bit, in the slot half a table away
-	// from the syscall path's.
-	MOVQ	m_syscope(BX), BX
-	MOVQ	R12, CX
-	ADDQ	$(const_syscopeSlots/2), CX
-	ANDQ	$(const_syscopeSlots-1), CX
-	BTSQ	$63, R12
-	IMULQ	$syscopeSlot__size, CX
-	LEAQ	syscopeM_slots(BX)(CX*1), CX
-	CMPQ	syscopeSlot_key(CX), R12
-	JNE	rawevict
-rawrecord:
-	CMPQ	AX, runtime·syscopeRawLong(SB)
-	JHI	rawlong
-	JMP	record
-
-rawlong:
-	// A long raw call made while the M holds a P kept that P from every
-	// other goroutine: count it, and keep the call site of the longest.
-	get_tls(R13)
-	MOVQ	g(R13), R13
-	MOVQ	g_m(R13), R13
-	CMPQ	m_p(R13), $0
-	JEQ	record
-	INCQ	syscopeSlot_long(CX)
-	CMPQ	AX, syscopeSlot_longMax(CX)
-	JLS	record
-	MOVQ	AX, syscopeSlot_longMax(CX)
-	// 16(SP) is the wrapper's return address when the wrapper has no
-	// frame (it is NOFRAME from go1.19); BP links the frames above it.
-	// A word that is not a code address is skipped when the dump
-	// resolves the site.
-	MOVQ	16(SP), R13
-	MOVQ	R13, (syscopeSlot_longPC+0)(CX)
-	MOVQ	$0, (syscopeSlot_longPC+8)(CX)
-	MOVQ	$0, (syscopeSlot_longPC+16)(CX)
-	MOVQ	$0, (syscopeSlot_longPC+24)(CX)
-	MOVQ	BP, R13
-	SYSCOPE_FRAME(8)
-	SYSCOPE_FRAME(16)
-	SYSCOPE_FRAME(24)
-	JMP	record
-
-rawevict:
-	SYSCOPE_EVICT
-	JMP	rawrecord
-
-evict:
-	SYSCOPE_EVICT
-	JMP	record
-
 failed:
 	INCQ	syscopeSlot_errors(CX)
 	CMPQ	R11, $-4		// EINTR
 	JNE	timed
 	INCQ	syscopeSlot_eintr(CX)
 	JMP	timed
+	SYSCOPE_RAW(16)

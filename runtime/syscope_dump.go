@@ -57,12 +57,12 @@ func syscopeCollect() {
 			st.calls += calls
 			st.errors += sl.errors
 			st.eintr += sl.eintr
-			st.total += sl.total - calls*syscopeBias
+			st.total += sl.total
 			st.long += sl.long
-			if m := syscopeUnbias(sl.max); m > st.max {
+			if m := sl.max; m > st.max {
 				st.max = m
 			}
-			if lm := syscopeUnbias(sl.longMax); lm > st.longMax {
+			if lm := sl.longMax; lm > st.longMax {
 				st.longMax = lm
 				st.longPC = sl.longPC
 			}
@@ -242,7 +242,12 @@ func syscopeWrite(path string, consistent bool) {
 	if dns > 0 && dtk > 0 {
 		perNs = dtk / dns
 	}
-	ns := func(tk uint64) uint64 { return uint64(float64(tk) / perNs) }
+	ns := func(tk uint64) uint64 {
+		if f := float64(tk) / perNs; f < 1<<62 {
+			return uint64(f)
+		}
+		return 1 << 62 // far past any call; keeps the bounds' nudging clear of overflow
+	}
 
 	// Write to a temporary file beside path and rename it into place, so a
 	// reader never sees half a dump.
@@ -278,17 +283,21 @@ func syscopeWrite(path string, consistent bool) {
 	syscopeS(`,"raw_long_ns":`)
 	syscopeU(uint64(syscopeLongNs))
 	syscopeS(`,"hist_bounds_ns":[`)
-	// Bucket b holds dt+64 ticks in [low(b), low(b+1)); buckets below 10
-	// are never used. Bounds are the upper edges in ns, nudged to stay
-	// strictly increasing where the tick rate makes neighbours equal.
+	// The assembly's BSRQ puts a call of dt ticks in bucket b, the index
+	// of dt's highest set bit: bucket b > 0 holds [2^b, 2^(b+1)) and
+	// bucket 0 holds 0 and 1 (BSRQ leaves a zero register unchanged). A
+	// negative difference, ticks from two unsynchronised CPUs, lands in
+	// the last bucket, which is unbounded. Bounds are the upper edges in
+	// ns, nudged to stay strictly increasing where the tick rate makes
+	// neighbours equal.
 	var prev uint64
 	for b := uint64(0); b < syscopeBuckets; b++ {
 		if b > 0 {
 			syscopeS(",")
 		}
-		v := uint64(0)
-		if hi := syscopeBucketLow(b + 1); hi > 64 {
-			v = ns(hi - 64)
+		v := ^uint64(0)
+		if b+1 < syscopeBuckets {
+			v = ns(1 << (b + 1))
 		}
 		if b > 0 && v <= prev {
 			v = prev + 1

@@ -55,11 +55,12 @@ const (
 )
 
 const (
-	syscopeSlots   = 16   // per-M trap slots, direct mapped by trap
-	syscopeBuckets = 128  // latency histogram; see syscopeBucket
-	syscopeTraps   = 1024 // global table rows per path; the last is "other"
-	syscopeSitePCs = 4    // return addresses kept for the longest raw call
-	syscopeRawBit  = 1 << 63
+	syscopeSlots    = 16   // per-M trap slots, direct mapped by trap
+	syscopeBuckets  = 64   // latency histogram, one bucket per power of two (see the dump)
+	syscopeSlotSize = 1024 // a power of two: the assembly indexes slots with a multiply and a mask
+	syscopeTraps    = 1024 // global table rows per path; the last is "other"
+	syscopeSitePCs  = 4    // return addresses kept for the longest raw call
+	syscopeRawBit   = 1 << 63
 )
 
 // syscopeSlot holds one (path, trap) pair's figures on one M. The
@@ -68,24 +69,23 @@ const (
 // path; an empty slot has key 0 and no calls, so trap 0 (read) may start
 // in it without eviction. Every call is timed, so the calls are the sum
 // of hist (syscopeSlotCalls) and the wrapper does not count them apart.
-// Times are in ticks plus syscopeBias, the form the histogram buckets
-// (the wrapper biases the start tick for free); folding into a
-// syscopeStat removes the bias.
+// Times are in ticks.
 type syscopeSlot struct {
 	key     uint64
 	errors  uint64
 	eintr   uint64
-	total   uint64 // ticks+syscopeBias, summed
-	max     uint64 // ticks+syscopeBias
+	total   uint64
+	max     uint64
 	long    uint64 // raw calls longer than syscopeRawLong while holding a P
-	longMax uint64 // ticks+syscopeBias
+	longMax uint64
 	longPC  [syscopeSitePCs]uintptr
 	hist    [syscopeBuckets]uint64
+	_       [syscopeSlotSize - 8*(7+syscopeSitePCs+syscopeBuckets)]byte
 }
 
-// syscopeBias is added to every call's ticks: it keeps the float64
-// bucketing of syscopeBucket clear of zero (see syscope_amd64.s).
-const syscopeBias = 64
+// The assembly's slot index assumes syscopeSlotSize is the slot's size.
+var _ [unsafe.Sizeof(syscopeSlot{}) - syscopeSlotSize]byte
+var _ [syscopeSlotSize - unsafe.Sizeof(syscopeSlot{})]byte
 
 // syscopeSlotCalls is the number of calls slot s holds.
 //
@@ -96,16 +96,6 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 		n += s.hist[i]
 	}
 	return n
-}
-
-// syscopeUnbias turns a biased tick figure into ticks.
-//
-//go:nosplit
-func syscopeUnbias(t uint64) uint64 {
-	if t < syscopeBias {
-		return 0
-	}
-	return t - syscopeBias
 }
 
 // syscopeM is one M's per-trap record. m.syscope points at it (see the
@@ -178,7 +168,7 @@ func syscopeInit() {
 		tk, ns = syscopeClocks()
 	}
 	dtk, dns := tk-syscopeStartTk, ns-syscopeStartNs
-	syscopeRawLong = uint64(float64(syscopeLongNs)*float64(dtk)/float64(dns)) + syscopeBias
+	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
 	// m0 gets its record before syscopeOn is set: the wrapper hook does
 	// not test it for nil. schedinit runs on m0, before any other M exists.
 	getg().m.syscope = &syscopeM0
@@ -240,6 +230,14 @@ func syscopeAllocM(mp *m) {
 //
 //go:linkname syscopeSysAfter
 func syscopeSysAfter()
+
+// syscopeRecSyscall6 makes the call for Syscall6 while recording is on,
+// and syscopeRecSyscall, syscopeRecSyscall6ABI0, syscopeRecRawSyscall
+// and syscopeRecRawSyscall6 do it for package syscall's wrappers of
+// go1.16-go1.18; see syscope_amd64.s. They are jumped to, never called.
+//
+//go:linkname syscopeRecSyscall6
+func syscopeRecSyscall6()
 
 // Assembly helpers, in syscope_amd64.s.
 func syscopeTicks() uint64
@@ -339,25 +337,6 @@ func syscopePreemptSent() {
 	}
 }
 
-// syscopeBucket is the histogram bucket of dt ticks, as the assembly
-// computes it: the float64 exponent and top mantissa bit of dt+64, two
-// buckets per power of two, masked to the table. Bucket b (10 <= b <
-// 126) holds dt+64 in [syscopeBucketLow(b), syscopeBucketLow(b+1)).
-func syscopeBucket(dt uint64) uintptr {
-	return uintptr(float64bits(float64(int64(dt+64)))>>51) & (syscopeBuckets - 1)
-}
-
-// syscopeBucketLow is the smallest dt+64 in bucket b, rounded up.
-func syscopeBucketLow(b uint64) uint64 {
-	k := b + 2048
-	e := k>>1 - 1023
-	lo := uint64(1) << e
-	if k&1 == 1 {
-		lo += (lo + 1) / 2 // 1.5 * 2^e, rounded up
-	}
-	return lo
-}
-
 // syscopeFlush moves a slot's figures into the global table and empties
 // it. It runs on the wrapper's slow path (eviction), on the syscall's own
 // thread, and at mexit.
@@ -369,10 +348,10 @@ func syscopeFlush(s *syscopeSlot) {
 		syscopeXadd64(&g.calls, calls)
 		syscopeXadd64(&g.errors, s.errors)
 		syscopeXadd64(&g.eintr, s.eintr)
-		syscopeXadd64(&g.total, s.total-calls*syscopeBias)
+		syscopeXadd64(&g.total, s.total)
 		syscopeXadd64(&g.long, s.long)
-		syscopeMax(&g.max, syscopeUnbias(s.max))
-		if lm := syscopeUnbias(s.longMax); lm > g.longMax && syscopeMax(&g.longMax, lm) {
+		syscopeMax(&g.max, s.max)
+		if lm := s.longMax; lm > g.longMax && syscopeMax(&g.longMax, lm) {
 			g.longPC = s.longPC // racy with another M's longer call; a site, not a count
 		}
 		for i := range s.hist {
