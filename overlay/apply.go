@@ -239,18 +239,19 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 			line int
 			fn   string
 			trap int
+			text int // the function's TEXT line
 		}
 		var hits []hit
 		seen := map[string]bool{}
-		fn, trap := "", -1
+		fn, trap, text := "", -1, -1
 		for i, l := range lines {
 			if strings.HasPrefix(l, "TEXT") {
-				fn, trap = "", -1
+				fn, trap, text = "", -1, i
 				if name, ok := asmTextName(l); ok && want(name) {
 					fn = name
 					seen[name] = true
 					if e.Mode == "top" || e.Mode == "flags" {
-						hits = append(hits, hit{i, fn, -1})
+						hits = append(hits, hit{i, fn, -1, i})
 					}
 				}
 				continue
@@ -268,13 +269,13 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 			}
 			for _, a := range e.Alts {
 				if norm(l) == norm(a) {
-					hits = append(hits, hit{i, fn, trap})
+					hits = append(hits, hit{i, fn, trap, text})
 				}
 			}
 		}
 		if e.Body != "" {
 			for _, h := range hits {
-				if got := asmBodyHash(lines, h.line); got != e.Body {
+				if got := asmBodyHash(lines, h.text); got != e.Body {
 					errs = append(errs, fmt.Sprintf("%s: TEXT %s is not the body this edit stands in for (sha256 %s, want %s)", where, h.fn, got, e.Body))
 				}
 			}

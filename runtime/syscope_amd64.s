@@ -237,9 +237,139 @@ failed:
 	RET
 	SYSCOPE_RAW(0)
 
-// The other SYSCALL wrappers (syscall.Syscall, Syscall6, RawSyscall and
-// RawSyscall6 on go1.16-go1.18; rawSyscallNoError, gettimeofday and
-// rawVforkSyscall on every release) are patched, on the SYSCALL line, to
+// The ABI0 recorders stand in for package syscall's assembly wrappers
+// on go1.16-go1.18, whose bodies the plan pins by hash. The wrapper
+// jumps here after its entersyscall, so that syscallpc still names the
+// wrapper, with its frame (it has none) unchanged: 0(SP) is its return
+// address and its arguments and results follow from 8(SP). The result
+// stores are the wrapper's own, made once the call is recorded.
+
+#define SYSCOPE_ABI0_START \
+	RDTSC \
+	SHLQ	$32, DX \
+	LEAQ	(AX)(DX*1), R13
+
+#define SYSCOPE_ABI0_AFTER \
+	MOVQ	AX, R11 \
+	SYSCOPE_TICKS \
+	get_tls(CX) \
+	MOVQ	g(CX), CX \
+	SYSCOPE_CLAIM(CX) \
+record: \
+	SYSCOPE_TIMED \
+	CMPQ	R11, $0xfffffffffffff001
+
+#define SYSCOPE_ABI0_FAILED \
+	INCQ	syscopeSlot_errors(CX) \
+	CMPQ	R11, $-4 \
+	JNE	2(PC) \
+	INCQ	syscopeSlot_eintr(CX) \
+	NEGQ	R11
+
+// func syscopeRecSyscall for syscall.Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
+TEXT runtime·syscopeRecSyscall(SB),NOSPLIT|NOFRAME,$0-0
+	SYSCOPE_ABI0_START
+	MOVQ	16(SP), DI		// a1
+	MOVQ	24(SP), SI		// a2
+	MOVQ	32(SP), DX		// a3
+	MOVQ	8(SP), AX		// trap
+	MOVQ	AX, R12
+	SYSCALL
+	MOVQ	DX, 48(SP)		// r2
+	SYSCOPE_ABI0_AFTER
+	JCC	failed
+	MOVQ	R11, 40(SP)		// r1
+	MOVQ	$0, 56(SP)		// err
+	CALL	runtime·exitsyscall(SB)
+	RET
+failed:
+	SYSCOPE_ABI0_FAILED
+	MOVQ	$-1, 40(SP)
+	MOVQ	$0, 48(SP)
+	MOVQ	R11, 56(SP)
+	CALL	runtime·exitsyscall(SB)
+	RET
+	SYSCOPE_RAW(0)
+
+// func syscopeRecSyscall6ABI0 for syscall.Syscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno)
+TEXT runtime·syscopeRecSyscall6ABI0(SB),NOSPLIT|NOFRAME,$0-0
+	SYSCOPE_ABI0_START
+	MOVQ	16(SP), DI		// a1
+	MOVQ	24(SP), SI		// a2
+	MOVQ	32(SP), DX		// a3
+	MOVQ	40(SP), R10		// a4
+	MOVQ	48(SP), R8		// a5
+	MOVQ	56(SP), R9		// a6
+	MOVQ	8(SP), AX		// trap
+	MOVQ	AX, R12
+	SYSCALL
+	MOVQ	DX, 72(SP)		// r2
+	SYSCOPE_ABI0_AFTER
+	JCC	failed
+	MOVQ	R11, 64(SP)		// r1
+	MOVQ	$0, 80(SP)		// err
+	CALL	runtime·exitsyscall(SB)
+	RET
+failed:
+	SYSCOPE_ABI0_FAILED
+	MOVQ	$-1, 64(SP)
+	MOVQ	$0, 72(SP)
+	MOVQ	R11, 80(SP)
+	CALL	runtime·exitsyscall(SB)
+	RET
+	SYSCOPE_RAW(0)
+
+// func syscopeRecRawSyscall for syscall.RawSyscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
+TEXT runtime·syscopeRecRawSyscall(SB),NOSPLIT|NOFRAME,$0-0
+	SYSCOPE_ABI0_START
+	MOVQ	16(SP), DI		// a1
+	MOVQ	24(SP), SI		// a2
+	MOVQ	32(SP), DX		// a3
+	MOVQ	8(SP), AX		// trap
+	MOVQ	AX, R12
+	SYSCALL
+	MOVQ	DX, 48(SP)		// r2
+	SYSCOPE_ABI0_AFTER
+	JCC	failed
+	MOVQ	R11, 40(SP)		// r1
+	MOVQ	$0, 56(SP)		// err
+	RET
+failed:
+	SYSCOPE_ABI0_FAILED
+	MOVQ	$-1, 40(SP)
+	MOVQ	$0, 48(SP)
+	MOVQ	R11, 56(SP)
+	RET
+	SYSCOPE_RAW(0)
+
+// func syscopeRecRawSyscall6 for syscall.RawSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno)
+TEXT runtime·syscopeRecRawSyscall6(SB),NOSPLIT|NOFRAME,$0-0
+	SYSCOPE_ABI0_START
+	MOVQ	16(SP), DI		// a1
+	MOVQ	24(SP), SI		// a2
+	MOVQ	32(SP), DX		// a3
+	MOVQ	40(SP), R10		// a4
+	MOVQ	48(SP), R8		// a5
+	MOVQ	56(SP), R9		// a6
+	MOVQ	8(SP), AX		// trap
+	MOVQ	AX, R12
+	SYSCALL
+	MOVQ	DX, 72(SP)		// r2
+	SYSCOPE_ABI0_AFTER
+	JCC	failed
+	MOVQ	R11, 64(SP)		// r1
+	MOVQ	$0, 80(SP)		// err
+	RET
+failed:
+	SYSCOPE_ABI0_FAILED
+	MOVQ	$-1, 64(SP)
+	MOVQ	$0, 72(SP)
+	MOVQ	R11, 80(SP)
+	RET
+	SYSCOPE_RAW(0)
+
+// The other SYSCALL wrappers (rawSyscallNoError, gettimeofday and
+// rawVforkSyscall in package syscall) are patched, on the SYSCALL line, to
 //
 //	CMPB runtime·syscopeOn(SB), $0; JEQ 11(PC); MOVQ AX, R12; MOVQ DX, R11;
 //	RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX;

@@ -239,6 +239,18 @@ func syscopeSysAfter()
 //go:linkname syscopeRecSyscall6
 func syscopeRecSyscall6()
 
+//go:linkname syscopeRecSyscall
+func syscopeRecSyscall()
+
+//go:linkname syscopeRecSyscall6ABI0
+func syscopeRecSyscall6ABI0()
+
+//go:linkname syscopeRecRawSyscall
+func syscopeRecRawSyscall()
+
+//go:linkname syscopeRecRawSyscall6
+func syscopeRecRawSyscall6()
+
 // Assembly helpers, in syscope_amd64.s.
 func syscopeTicks() uint64
 func syscopeXadd64(p *uint64, d uint64)
@@ -297,18 +309,18 @@ func syscopeCgo() {
 	}
 }
 
-// syscopeOwnP classifies a fast exit that won its old P back: the P's
-// syscalltick moves on when sysmon or a stop-the-world took it meanwhile.
+// syscopeReacquired reclassifies a fast exit that won its old P back
+// and that the hook after wirep counted as kept: the P's syscalltick
+// moved on, so sysmon or a stop-the-world took the P meanwhile. It runs
+// on the same M right after that count, so the M's kept count never
+// goes below zero.
 //
 //go:nosplit
-func syscopeOwnP(pp *p) {
+func syscopeReacquired() {
 	if syscopeOn {
 		mp := getg().m
-		if mp.syscalltick == pp.syscalltick {
-			mp.syscopeEv[syscopeEvExitFastKept]++
-		} else {
-			mp.syscopeEv[syscopeEvExitFastReacquired]++
-		}
+		mp.syscopeEv[syscopeEvExitFastKept]--
+		mp.syscopeEv[syscopeEvExitFastReacquired]++
 	}
 }
 
