@@ -266,27 +266,49 @@ record: \
 	INCQ	syscopeSlot_eintr(CX) \
 	NEGQ	R11
 
+// Arguments: trap at 8(SP), a1-a6 from 16(SP).
+#define SYSCOPE_ABI0_ARGS3 \
+	MOVQ	16(SP), DI \
+	MOVQ	24(SP), SI \
+	MOVQ	32(SP), DX
+
+#define SYSCOPE_ABI0_ARGS6 \
+	SYSCOPE_ABI0_ARGS3 \
+	MOVQ	40(SP), R10 \
+	MOVQ	48(SP), R8 \
+	MOVQ	56(SP), R9
+
+// SYSCOPE_ABI0_CALL(r1) makes the call and records it; r1 is the offset
+// of the results (r1, r2, err). It falls through with the flags of the
+// kernel's failure test: carry clear means failure.
+#define SYSCOPE_ABI0_CALL(r1) \
+	MOVQ	8(SP), AX \
+	MOVQ	AX, R12 \
+	SYSCALL \
+	MOVQ	DX, (r1+8)(SP) \
+	SYSCOPE_ABI0_AFTER
+
+#define SYSCOPE_ABI0_OK(r1) \
+	MOVQ	R11, r1(SP) \
+	MOVQ	$0, (r1+16)(SP)
+
+#define SYSCOPE_ABI0_ERR(r1) \
+	SYSCOPE_ABI0_FAILED \
+	MOVQ	$-1, r1(SP) \
+	MOVQ	$0, (r1+8)(SP) \
+	MOVQ	R11, (r1+16)(SP)
+
 // func syscopeRecSyscall for syscall.Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecSyscall(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
-	MOVQ	16(SP), DI		// a1
-	MOVQ	24(SP), SI		// a2
-	MOVQ	32(SP), DX		// a3
-	MOVQ	8(SP), AX		// trap
-	MOVQ	AX, R12
-	SYSCALL
-	MOVQ	DX, 48(SP)		// r2
-	SYSCOPE_ABI0_AFTER
+	SYSCOPE_ABI0_ARGS3
+	SYSCOPE_ABI0_CALL(40)
 	JCC	failed
-	MOVQ	R11, 40(SP)		// r1
-	MOVQ	$0, 56(SP)		// err
+	SYSCOPE_ABI0_OK(40)
 	CALL	runtime·exitsyscall(SB)
 	RET
 failed:
-	SYSCOPE_ABI0_FAILED
-	MOVQ	$-1, 40(SP)
-	MOVQ	$0, 48(SP)
-	MOVQ	R11, 56(SP)
+	SYSCOPE_ABI0_ERR(40)
 	CALL	runtime·exitsyscall(SB)
 	RET
 	SYSCOPE_RAW(0)
@@ -294,27 +316,14 @@ failed:
 // func syscopeRecSyscall6ABI0 for syscall.Syscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecSyscall6ABI0(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
-	MOVQ	16(SP), DI		// a1
-	MOVQ	24(SP), SI		// a2
-	MOVQ	32(SP), DX		// a3
-	MOVQ	40(SP), R10		// a4
-	MOVQ	48(SP), R8		// a5
-	MOVQ	56(SP), R9		// a6
-	MOVQ	8(SP), AX		// trap
-	MOVQ	AX, R12
-	SYSCALL
-	MOVQ	DX, 72(SP)		// r2
-	SYSCOPE_ABI0_AFTER
+	SYSCOPE_ABI0_ARGS6
+	SYSCOPE_ABI0_CALL(64)
 	JCC	failed
-	MOVQ	R11, 64(SP)		// r1
-	MOVQ	$0, 80(SP)		// err
+	SYSCOPE_ABI0_OK(64)
 	CALL	runtime·exitsyscall(SB)
 	RET
 failed:
-	SYSCOPE_ABI0_FAILED
-	MOVQ	$-1, 64(SP)
-	MOVQ	$0, 72(SP)
-	MOVQ	R11, 80(SP)
+	SYSCOPE_ABI0_ERR(64)
 	CALL	runtime·exitsyscall(SB)
 	RET
 	SYSCOPE_RAW(0)
@@ -322,49 +331,26 @@ failed:
 // func syscopeRecRawSyscall for syscall.RawSyscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecRawSyscall(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
-	MOVQ	16(SP), DI		// a1
-	MOVQ	24(SP), SI		// a2
-	MOVQ	32(SP), DX		// a3
-	MOVQ	8(SP), AX		// trap
-	MOVQ	AX, R12
-	SYSCALL
-	MOVQ	DX, 48(SP)		// r2
-	SYSCOPE_ABI0_AFTER
+	SYSCOPE_ABI0_ARGS3
+	SYSCOPE_ABI0_CALL(40)
 	JCC	failed
-	MOVQ	R11, 40(SP)		// r1
-	MOVQ	$0, 56(SP)		// err
+	SYSCOPE_ABI0_OK(40)
 	RET
 failed:
-	SYSCOPE_ABI0_FAILED
-	MOVQ	$-1, 40(SP)
-	MOVQ	$0, 48(SP)
-	MOVQ	R11, 56(SP)
+	SYSCOPE_ABI0_ERR(40)
 	RET
 	SYSCOPE_RAW(0)
 
 // func syscopeRecRawSyscall6 for syscall.RawSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecRawSyscall6(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
-	MOVQ	16(SP), DI		// a1
-	MOVQ	24(SP), SI		// a2
-	MOVQ	32(SP), DX		// a3
-	MOVQ	40(SP), R10		// a4
-	MOVQ	48(SP), R8		// a5
-	MOVQ	56(SP), R9		// a6
-	MOVQ	8(SP), AX		// trap
-	MOVQ	AX, R12
-	SYSCALL
-	MOVQ	DX, 72(SP)		// r2
-	SYSCOPE_ABI0_AFTER
+	SYSCOPE_ABI0_ARGS6
+	SYSCOPE_ABI0_CALL(64)
 	JCC	failed
-	MOVQ	R11, 64(SP)		// r1
-	MOVQ	$0, 80(SP)		// err
+	SYSCOPE_ABI0_OK(64)
 	RET
 failed:
-	SYSCOPE_ABI0_FAILED
-	MOVQ	$-1, 64(SP)
-	MOVQ	$0, 72(SP)
-	MOVQ	R11, 80(SP)
+	SYSCOPE_ABI0_ERR(64)
 	RET
 	SYSCOPE_RAW(0)
 
