@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"log"
 	"os"
@@ -16,22 +17,67 @@ import (
 	"github.com/syscope/syscope/report"
 )
 
+// The flag set and usage line of the command being run, recorded by
+// newFlags: main prints them on a usage error.
+var (
+	cmdFlags *flag.FlagSet
+	cmdUsage string
+)
+
+// newFlags makes the flag set of a command; usage is its usage line, as
+// in commands. The flag package prints a parse error, and main the usage
+// line and the flags when the command returns errUsage, so that -h, a
+// bad flag and a wrong number of arguments all print the same.
 func newFlags(name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: syscope %s\n", usage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
+	cmdFlags, cmdUsage = fs, usage
 	return fs
 }
 
+// printUsage prints the usage line of the command c and its flags.
+func printUsage(w io.Writer, c command) {
+	usage := c.usage
+	if cmdUsage != "" {
+		usage = cmdUsage
+	}
+	fmt.Fprintf(w, "usage: syscope %s\n", usage)
+	if cmdFlags != nil {
+		cmdFlags.SetOutput(w)
+		cmdFlags.PrintDefaults()
+	}
+	if goUsage[c.name] != "" {
+		fmt.Fprintf(w, "The other flags are the go command's: go help %s\n", c.name)
+	}
+}
+
+// errUsage makes main print the command's usage line and exit 2.
+var errUsage = errors.New("usage")
+
+// usageError is a usage error with a message: main prints the message,
+// then the usage line, and exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// usagef returns a usage error whose message is the formatted string.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+const (
+	overlayUsage  = "overlay [-goroot dir] [-o dir] [-force] [-v]"
+	reportUsage   = "report [-format text|json] dump.json"
+	versionsUsage = "versions"
+)
+
 func runOverlay(args []string) error {
-	fs := newFlags("overlay", "overlay [-goroot dir] [-o dir] [-force] [-v]")
+	fs := newFlags("overlay", overlayUsage)
 	var o overlay.Options
 	fs.StringVar(&o.GOROOT, "goroot", "", "instrument the toolchain in `dir` (default: go env GOROOT)")
 	fs.StringVar(&o.Dir, "o", "", "write the overlay into `dir` (default: the cache)")
 	fs.BoolVar(&o.Force, "force", false, "try the newest plan on a release newer than every plan")
-	verbose := fs.Bool("v", false, "print the release, plan, GOROOT and time taken")
+	verbose := fs.Bool("v", false, "print the release, plan, GOROOT and time taken on standard error")
 	if fs.Parse(args) != nil || fs.NArg() != 0 {
 		return errUsage
 	}
@@ -44,25 +90,45 @@ func runOverlay(args []string) error {
 		if r.Cached {
 			how = "cached"
 		}
-		fmt.Printf("release %s, plan %s, GOROOT %s, %s in %.1f ms\n", r.Release, r.Plan.Name, r.GOROOT, how, float64(r.Elapsed.Microseconds())/1000)
+		log.Printf("release %s, plan %s, GOROOT %s, %s in %.1f ms", r.Release, r.Plan.Name, r.GOROOT, how, float64(r.Elapsed.Microseconds())/1000)
 	}
 	fmt.Println(r.JSON)
 	return nil
 }
 
-// goCommand runs `go verb -overlay=... args` with the toolchain the overlay was made for.
+// goCommand runs `go verb -overlay=... args` with the toolchain the
+// overlay was made for. It takes its own flags, -n and -x, from among
+// the go flags (see goFlags).
 func goCommand(verb string) func([]string) error {
 	return func(args []string) error {
-		for _, a := range args {
-			if strings.HasPrefix(strings.TrimLeft(a, "-"), "overlay") && strings.HasPrefix(a, "-") {
-				return fmt.Errorf("cannot use -overlay with syscope %s", verb)
-			}
+		fs := newFlags(verb, goUsage[verb])
+		dryRun := fs.Bool("n", false, "print the go command, with the environment it needs, on standard output; run nothing")
+		trace := fs.Bool("x", false, "print the go command on standard error, then run it with go's -x")
+		own, goArgs, err := goFlags(verb, args)
+		if err != nil {
+			return err
+		}
+		if fs.Parse(own) != nil {
+			return errUsage
 		}
 		r, err := overlay.Generate(overlay.Options{})
 		if err != nil {
 			return err
 		}
-		cmd := exec.Command(r.GoCommand(), append([]string{verb, "-overlay=" + r.JSON}, args...)...)
+		run := []string{verb, "-overlay=" + r.JSON}
+		if *trace && !*dryRun {
+			run = append(run, "-x")
+		}
+		run = append(run, goArgs...)
+		line := shellLine(r.Env(), r.GoCommand(), run)
+		if *dryRun {
+			fmt.Println(line)
+			return nil
+		}
+		if *trace {
+			fmt.Fprintln(os.Stderr, line)
+		}
+		cmd := exec.Command(r.GoCommand(), run...)
 		cmd.Env = append(os.Environ(), r.Env()...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 		dumpPath, before := dumpBefore(verb)
@@ -79,11 +145,87 @@ func goCommand(verb string) func([]string) error {
 		}
 		// A binary built without the overlay taking effect would run
 		// without a word and write no dump: make sure it carries it.
-		if out := buildOutput(verb, args); out != "" {
+		if out := buildOutput(verb, goArgs); out != "" {
 			_, err = checkBinary(out, r.Release, r.GOROOT, r.JSON)
 		}
 		return err
 	}
+}
+
+// goUsage holds the usage lines of build, test and run.
+var goUsage = map[string]string{
+	"build": "build [-n] [-x] [go flags] [packages]",
+	"test":  "test [-n] [-x] [go flags] [packages] [test flags]",
+	"run":   "run [-n] [-x] [go flags] package [arguments]",
+}
+
+// goValueFlags are the go command's build flags (go help build), and
+// run's -exec, that take a value as the next argument when written
+// without "=". goFlags skips that argument; a flag missing here only
+// makes goFlags stop early, so a later -n or -x goes to go as it is.
+var goValueFlags = map[string]bool{
+	"C": true, "asmflags": true, "buildmode": true, "compiler": true, "coverpkg": true,
+	"covermode": true, "exec": true, "gccgoflags": true, "gcflags": true, "installsuffix": true,
+	"ldflags": true, "mod": true, "modfile": true, "o": true, "overlay": true, "p": true,
+	"pgo": true, "pkgdir": true, "tags": true, "toolexec": true,
+	"debug-actiongraph": true, "debug-runtime-trace": true, "debug-trace": true,
+}
+
+// goFlags splits the arguments of syscope build, test or run into
+// syscope's own flags (-n, -x, -h) and those for the go command, read
+// the way the go command reads its flags: for build and run, up to the
+// first argument that is not a flag or a flag's value (for run, the
+// program's arguments follow it); for test, anywhere before -args, as
+// go test also takes flags after the packages. -overlay is refused.
+func goFlags(verb string, args []string) (own, goArgs []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-args" || a == "--args" || !strings.HasPrefix(a, "-") || a == "-" {
+			if verb != "test" || a == "-args" || a == "--args" {
+				return own, append(goArgs, args[i:]...), nil
+			}
+			goArgs = append(goArgs, a)
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case name == "n" || name == "x" || name == "h" || name == "help":
+			own = append(own, a)
+		case name == "overlay":
+			return nil, nil, usagef("cannot use -overlay with syscope %s: it supplies its own", verb)
+		default:
+			goArgs = append(goArgs, a)
+			if goValueFlags[name] && !hasValue && i+1 < len(args) {
+				i++
+				goArgs = append(goArgs, args[i])
+			}
+		}
+	}
+	return own, goArgs, nil
+}
+
+// shellLine is the command as a line for sh: the environment it needs,
+// then the program and its arguments, each quoted when it must be.
+func shellLine(env []string, prog string, args []string) string {
+	var words []string
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		words = append(words, k+"="+shellQuote(v))
+	}
+	words = append(words, shellQuote(prog))
+	for _, a := range args {
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for sh when it holds anything but letters, digits
+// and the punctuation that sh takes literally.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // buildOutput is the file that `go build args` writes, when -o names
@@ -139,10 +281,13 @@ func warnNoDump(path string, before os.FileInfo) {
 }
 
 func runReport(args []string) error {
-	fs := newFlags("report", "report [-format text|json] dump.json")
+	fs := newFlags("report", reportUsage)
 	format := fs.String("format", "text", "output `format`: text or json")
 	if fs.Parse(args) != nil || fs.NArg() != 1 {
 		return errUsage
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("unknown -format %q (want text or json)", *format)
 	}
 	d, err := dump.Read(fs.Arg(0))
 	if errors.Is(err, iofs.ErrNotExist) {
@@ -151,13 +296,10 @@ func runReport(args []string) error {
 	if err != nil {
 		return err
 	}
-	switch *format {
-	case "text":
-		return report.Text(os.Stdout, d)
-	case "json":
+	if *format == "json" {
 		return report.JSON(os.Stdout, d)
 	}
-	return fmt.Errorf("unknown -format %q (want text or json)", *format)
+	return report.Text(os.Stdout, d)
 }
 
 func runVersions(args []string) error {

@@ -5,13 +5,17 @@
 // Usage:
 //
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
-//	syscope build|test|run [go flags] [packages]
+//	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
 //	syscope report [-format text|json] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope demo
-//	syscope bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] script.txtar
-//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] dir|archive.txtar [args...]
+//	syscope bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] [-timeout d] script.txtar
+//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]
+//
+// Every command prints its results on standard output, and its progress,
+// warnings and other information on standard error. `syscope CMD -h`
+// prints the usage line of CMD and its flags.
 //
 // # Commands
 //
@@ -21,17 +25,33 @@
 // `go env GOROOT` names (GOTOOLCHAIN is honoured) unless -goroot is set.
 // Without -o the overlay goes to a cache directory keyed by the release
 // and a hash of the files it patched ($SYSCOPE_CACHE, default
-// $XDG_CACHE_HOME/syscope). The last line of output is the path of
-// overlay.json. -v prints the release, the plan and the time taken.
+// $XDG_CACHE_HOME/syscope). -force makes a release newer than every plan
+// try the newest plan instead of failing. overlay prints the path of
+// overlay.json on standard output, and nothing else, so
+// `ov=$(syscope overlay)` works; -v also prints the release, the plan,
+// the GOROOT to build with and the time taken on standard error.
 //
 // build, test and run are the go command with -overlay applied, run from
 // the toolchain's own GOROOT. build then checks, as check -overlay does,
 // the binary that -o names, and fails if it is not instrumented. run
 // warns when SYSCOPE_OUT is set and the program left no new dump there.
+// -n prints the go command that would run, as one line for sh with the
+// environment it needs (GOROOT=... GOTOOLCHAIN=local), on standard output
+// and runs nothing; it still makes the overlay, or finds it in the cache,
+// since the line names it. -x prints that line on standard error, then
+// runs it with go's own -x, so that go prints the commands it runs too.
+// syscope takes -n, -x and -h from among the go flags, wherever the go
+// command would read its own flags: for build and run, before the first
+// package (after it come packages, or the program's arguments); for test,
+// anywhere before -args. `syscope build -o prog -n .` and
+// `syscope build -n -o prog .` are the same. Every other flag goes to the
+// go command; -overlay is refused, since syscope supplies its own.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios. When the dump file does not exist
-// it says what keeps a program from writing one.
+// scheduler events and their ratios. -format json prints instead the
+// dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
+// the table added. When the dump file does not exist report says what
+// keeps a program from writing one.
 //
 // check tells whether each binary carries syscope's runtime, and which
 // go built it, like `go version -m`; it exits 1 if one does not. An
@@ -56,7 +76,8 @@
 //
 // bisect runs a testscript against released toolchains, fetched through
 // the module proxy (GOTOOLCHAIN=goX.Y.Z, GOENV=off), and finds the first
-// release whose outcome (pass or fail) differs from the outcome on -from.
+// release whose outcome (pass or fail) differs from the outcome on -from,
+// up to -to (default: the newest release the module proxy lists).
 // The candidates are the newest patch of each minor; -patches then
 // searches every patch release between the two minors found. It runs
 // the script at most 1+⌈log2 n⌉ times over n candidates; a release that
@@ -66,7 +87,8 @@
 // overlay for it and the script can assert on dumps. Progress goes to
 // standard error, the answer (the last release with the old outcome and
 // the first with the new one, with the script's output on each) to
-// standard output, as JSON with -json. It exits 1 if nothing changed.
+// standard output, as JSON with -json. -timeout limits one run of the
+// script (default 10m). It exits 1 if nothing changed.
 // examples/futex.txtar is the article's RawSyscall futex wait:
 //
 //	syscope bisect -from go1.13 examples/futex.txtar
@@ -79,26 +101,62 @@
 // exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a system call's row,
 // or wall_ms. It prints the median and range per release and writes
 // prefix.txt, prefix.json and prefix.svg, a chart with one panel per
-// metric. Arguments after the scenario go to the program:
+// metric; -o sets prefix (default matrix) and -title the chart's title.
+// -p sets how many releases are fetched and built at once (default: one
+// per CPU), -runp how many programs run at once (default 1, so each run
+// has the machine to itself), and -timeout limits one run (default 2m).
+// Arguments after the
+// scenario go to the program:
 //
 //	syscope matrix -versions go1.16,go1.25,go1.26 -metric thread_create,sysmon_retake examples/threadgrowth.txtar
 //
 // # The instrumented program
 //
-// SYSCOPE_OUT=file makes the program write its dump (JSON, schema
-// syscope/v1) to file when it exits, by return from main or by os.Exit.
-// SYSCOPE=off turns recording off. SYSCOPE_OUT is ignored when the
-// program runs setuid or setgid. A dump that cannot be written costs one
-// line on standard error and never changes the exit status.
+// A program built with the overlay reads these environment variables
+// when it starts:
+//
+//   - SYSCOPE_OUT=file makes it write its dump to file when it exits, by
+//     return from main or by os.Exit, not when a signal kills it. The
+//     dump is written beside file and renamed into place, so a reader
+//     never sees half of one. SYSCOPE_OUT is ignored when the program
+//     runs setuid or setgid. A dump that cannot be written costs one
+//     line on standard error and never changes the exit status.
+//   - SYSCOPE=off turns recording off: every hook costs one branch.
+//   - SYSCOPE_RAW_LONG=d is the time above which a raw system call
+//     (RawSyscall and what stands on it, which the scheduler is never
+//     told about) made while the thread held a P counts as long: an
+//     integer with unit ns, us, µs, ms or s, 1ms by default. A value it
+//     cannot read costs one line on standard error and keeps 1ms.
+//
+// # The dump
+//
+// The dump is one JSON object of schema syscope/v1: the release and
+// plan that built the program, whether the snapshot was consistent, the
+// scheduler events (the counters `syscope versions` lists), the events
+// the release cannot record, and one row per system call and path
+// (syscall, raw, runtime or vdso) with its calls, errors, EINTRs, total
+// and longest time and a latency histogram. `go doc
+// github.com/syscope/syscope/dump` describes every field.
+//
+// # Exit status
+//
+// syscope exits 0 when a command succeeds. A usage error (an unknown
+// flag, a bad flag value, a missing or extra argument) prints the
+// command's usage line and flags on standard error and exits 2. Any
+// other failure prints "syscope: " and its cause on standard error and
+// exits 1: check when a binary is not instrumented, bisect when the
+// outcome never changes, matrix when no release could be built. build,
+// test and run exit with the go command's status when it fails.
 //
 // # Toolchains in the module cache
 //
 // Toolchains that GOTOOLCHAIN fetches live under GOMODCACHE, where
 // go1.25 and later refuse overlays and go1.19 breaks them. syscope
 // overlay then links the GOROOT from its cache and writes the overlay for
-// the link; build with that link's go and GOROOT:
+// the link; build with that link's go and GOROOT, the line that
+// `syscope build -n` prints:
 //
-//	ov=$(syscope overlay | tail -1)
+//	ov=$(syscope overlay)
 //	GOROOT=$link GOTOOLCHAIN=local $link/bin/go build -overlay=$ov .
 //
 // where $link is the GOROOT that `syscope overlay -v` prints. Then
@@ -106,6 +164,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -118,13 +177,13 @@ type command struct {
 }
 
 var commands = []command{
-	{"overlay", "overlay [-goroot dir] [-o dir] [-force] [-v]", runOverlay},
-	{"build", "build [go flags] [packages]", goCommand("build")},
-	{"test", "test [go flags] [packages]", goCommand("test")},
-	{"run", "run [go flags] package [arguments]", goCommand("run")},
-	{"report", "report [-format text|json] dump.json", runReport},
+	{"overlay", overlayUsage, runOverlay},
+	{"build", goUsage["build"], goCommand("build")},
+	{"test", goUsage["test"], goCommand("test")},
+	{"run", goUsage["run"], goCommand("run")},
+	{"report", reportUsage, runReport},
 	{"check", checkUsage, runCheck},
-	{"versions", "versions", runVersions},
+	{"versions", versionsUsage, runVersions},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
 	{"matrix", matrixUsage, runMatrix},
@@ -139,9 +198,6 @@ func usage() {
 	os.Exit(2)
 }
 
-// errUsage makes main exit 2 without more text.
-var errUsage = fmt.Errorf("usage")
-
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("syscope: ")
@@ -152,21 +208,36 @@ func main() {
 	}
 	for _, c := range commands {
 		if c.name == flag.Arg(0) {
-			err := c.run(flag.Args()[1:])
-			if err == errUsage {
-				os.Exit(2)
-			}
-			if ee, ok := err.(exitError); ok {
-				os.Exit(int(ee))
-			}
-			if err != nil {
-				log.Fatal(err)
-			}
-			return
+			os.Exit(run(c, flag.Args()[1:]))
 		}
 	}
 	log.Printf("unknown command %q", flag.Arg(0))
 	usage()
+}
+
+// run runs the command c and returns the exit status: 2 after a usage
+// error, which prints the usage line on standard error; 1 after a
+// failure, which prints "syscope: " and the error; for build, test and
+// run, the go command's own status when it fails.
+func run(c command, args []string) int {
+	err := c.run(args)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case err == errUsage:
+		printUsage(os.Stderr, c)
+		return 2
+	case errors.As(err, &ue):
+		log.Print(ue.msg)
+		printUsage(os.Stderr, c)
+		return 2
+	}
+	if ee, ok := err.(exitError); ok {
+		return int(ee)
+	}
+	log.Print(err)
+	return 1
 }
 
 // exitError carries the exit status of a go command we ran.
