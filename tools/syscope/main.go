@@ -105,8 +105,7 @@
 // -p sets how many releases are fetched and built at once (default: one
 // per CPU), -runp how many programs run at once (default 1, so each run
 // has the machine to itself), and -timeout limits one run (default 2m).
-// Arguments after the
-// scenario go to the program:
+// Arguments after the scenario go to the program:
 //
 //	syscope matrix -versions go1.16,go1.25,go1.26 -metric thread_create,sysmon_retake examples/threadgrowth.txtar
 //
