@@ -1,9 +1,59 @@
 package dump
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
-// Event returns the count of the named event; 0 if absent.
+// Has reports whether the dump holds the named event. A runtime older
+// than this package may not have written every event of EventNames.
+func (d *Dump) Has(name string) bool {
+	_, ok := d.Events[name]
+	return ok
+}
+
+// Event returns the count of the named event, or 0 if the dump lacks it:
+// use Has or Absent before reading a 0 as "never happened".
 func (d *Dump) Event(name string) uint64 { return d.Events[name] }
+
+// Absent returns those of names that the dump lacks, in their order.
+func (d *Dump) Absent(names ...string) []string {
+	var a []string
+	for _, n := range names {
+		if !d.Has(n) {
+			a = append(a, n)
+		}
+	}
+	return a
+}
+
+// AbsentError reports a figure that needs events the dump lacks: the
+// runtime that wrote it did not record them, and reading them as zero
+// would invent a result.
+type AbsentError struct {
+	What   string   // what cannot be done, such as "conservation cannot be checked"
+	Events []string // the events it needs and the dump lacks
+}
+
+func (e *AbsentError) Error() string {
+	return fmt.Sprintf("%s: the dump has no %s (its runtime did not record %s)",
+		e.What, quoteList(e.Events), plural(len(e.Events), "it", "them"))
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
 
 // IsUnsupported reports whether the named event cannot occur on the Go
 // release that wrote the dump, so its zero must not be read as "never".
@@ -24,21 +74,34 @@ func (d *Dump) sum(names []string) uint64 {
 	return n
 }
 
+// ExitEvents are the fast and the slow exits.
+func ExitEvents() []string {
+	return append(append([]string(nil), FastExitEvents...), SlowExitEvents...)
+}
+
+// BalanceEvents are every term of the conservation check.
+func BalanceEvents() []string {
+	return append(append(append([]string(nil), EntryEvents...), ExitEvents()...), InflightEvents...)
+}
+
+// The sums below add the events the dump holds; one it lacks adds
+// nothing, so check Absent (Check does) before trusting a sum.
+
 // Entries counts syscall entries that must later exit: enter (which
 // includes cgo entries) plus enter_block.
-func (d *Dump) Entries() uint64 { return d.Event("enter") + d.Event("enter_block") }
+func (d *Dump) Entries() uint64 { return d.sum(EntryEvents) }
 
 // FastExits counts exits that got a P back without blocking.
-func (d *Dump) FastExits() uint64 { return d.sum(fastExitEvents) }
+func (d *Dump) FastExits() uint64 { return d.sum(FastExitEvents) }
 
 // SlowExits counts exits that went through the scheduler's slow path.
-func (d *Dump) SlowExits() uint64 { return d.sum(slowExitEvents) }
+func (d *Dump) SlowExits() uint64 { return d.sum(SlowExitEvents) }
 
 // Exits counts all syscall exits, fast and slow.
 func (d *Dump) Exits() uint64 { return d.FastExits() + d.SlowExits() }
 
 // Inflight counts goroutines still in a syscall when the dump was taken.
-func (d *Dump) Inflight() uint64 { return d.Event("inflight") }
+func (d *Dump) Inflight() uint64 { return d.sum(InflightEvents) }
 
 // SyscallCalls sums the calls of the rows on the syscall path.
 func (d *Dump) SyscallCalls() uint64 {
@@ -89,11 +152,18 @@ func (d *Dump) Instructions() map[string]uint64 {
 // Check verifies conservation: every entry has either exited or is still
 // in flight. A mismatch means the instrumentation missed a path (or, with
 // Consistent false, that the snapshot raced with running goroutines).
+//
+// A dump that lacks one of the terms (BalanceEvents) cannot show
+// conservation: Check returns an *AbsentError naming them, rather than
+// count them as zero.
 func (d *Dump) Check() error {
+	if a := d.Absent(BalanceEvents()...); len(a) > 0 {
+		return &AbsentError{What: "conservation cannot be checked", Events: a}
+	}
 	in, out, fl := d.Entries(), d.Exits(), d.Inflight()
 	if in != out+fl {
-		return fmt.Errorf("conservation violated: enter+enter_block = %d, but exits %d + inflight %d = %d (off by %d)",
-			in, out, fl, out+fl, diff(in, out+fl))
+		return fmt.Errorf("conservation violated: %s = %d, but exits %d + %s %d = %d (off by %d)",
+			strings.Join(EntryEvents, "+"), in, out, strings.Join(InflightEvents, "+"), fl, out+fl, diff(in, out+fl))
 	}
 	return nil
 }

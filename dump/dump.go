@@ -2,11 +2,13 @@
 // writes at exit: per-syscall latency histograms plus counters of the Go
 // scheduler events on the syscall entry and exit paths.
 //
-// The reader is strict about what a report depends on (schema, every known
-// event, histogram shapes) so a broken or foreign file fails loudly instead
-// of producing a plausible-looking but wrong report, and lenient about
-// additions (unknown fields and event keys) so newer runtimes writing
-// syscope/v1 stay readable.
+// The reader is strict about what a report depends on (schema, the events
+// object, histogram shapes) so a broken or foreign file fails loudly instead
+// of producing a plausible-looking but wrong report, and lenient about the
+// event list, so dumps of other syscope versions writing syscope/v1 stay
+// readable: unknown fields and event keys (a newer runtime) are kept, and
+// an event the runtime did not write (an older one) reads as absent, not
+// as zero. Figures that need an absent event say so (AbsentError).
 package dump
 
 // SchemaV1 is the only schema this package reads.
@@ -23,8 +25,9 @@ type Dump struct {
 	// HistBoundsNS[i] is the exclusive upper bound of bucket i; the last
 	// bucket is unbounded above. Shared by every Syscall.Hist.
 	HistBoundsNS []uint64 `json:"hist_bounds_ns"`
-	// Events holds every name in EventNames, plus any unknown keys a newer
-	// runtime wrote (kept so they can be shown and re-encoded).
+	// Events holds the events the runtime wrote: those of EventNames it
+	// knew, plus any unknown keys a newer runtime wrote (kept so they can
+	// be shown and re-encoded).
 	Events map[string]uint64 `json:"events"`
 	// Unsupported lists events that cannot occur on this Go release; their
 	// zero count means "not measured", not "never happened".

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/syscope/syscope/internal/events"
 )
 
 func readValid(t *testing.T) []byte {
@@ -118,8 +120,8 @@ func TestParseErrors(t *testing.T) {
 		{"schema not string", `{"schema":2}`, "not a syscope dump: schema is 2, not a string", ErrNotDump},
 		{"schema v2", mutate(t, func(m map[string]any) { m["schema"] = "syscope/v2"; m["events"] = []int{1} }),
 			`schema "syscope/v2" is not supported (this syscope reads syscope/v1)`, nil},
-		{"missing event", mutate(t, func(m map[string]any) { delete(m["events"].(map[string]any), "exit_slow_queued") }),
-			`events: missing "exit_slow_queued"`, nil},
+		{"null event", mutate(t, func(m map[string]any) { m["events"].(map[string]any)["exit_slow_queued"] = nil }),
+			`events: "exit_slow_queued" is null, not a count`, nil},
 		{"missing events", mutate(t, func(m map[string]any) { delete(m, "events") }), `missing "events"`, nil},
 		{"missing consistent", mutate(t, func(m map[string]any) { delete(m, "consistent") }), `missing "consistent"`, nil},
 		{"missing bounds", mutate(t, func(m map[string]any) { delete(m, "hist_bounds_ns") }), `missing "hist_bounds_ns"`, nil},
@@ -259,16 +261,94 @@ func TestCheck(t *testing.T) {
 }
 
 func TestEventTables(t *testing.T) {
-	if len(Events) != 17 || len(EventNames) != 17 {
-		t.Fatalf("len(Events)=%d len(EventNames)=%d, want 17", len(Events), len(EventNames))
+	if len(Events) != len(events.All) || len(EventNames) != len(events.All) {
+		t.Fatalf("len(Events)=%d len(EventNames)=%d, want %d (the events table)", len(Events), len(EventNames), len(events.All))
 	}
+	seen := map[string]bool{}
 	for i, e := range Events {
-		if e.Name != EventNames[i] || e.Doc == "" {
-			t.Errorf("Events[%d] = %+v, EventNames[%d] = %q", i, e, i, EventNames[i])
+		if e.Name != EventNames[i] || e.Name != events.All[i].Name || e.Doc == "" || seen[e.Name] {
+			t.Errorf("Events[%d] = %+v, EventNames[%d] = %q, table %q", i, e, i, EventNames[i], events.All[i].Name)
+		}
+		seen[e.Name] = true
+		if got := EventDoc(e.Name); got != e.Doc {
+			t.Errorf("EventDoc(%q) = %q, want %q", e.Name, got, e.Doc)
 		}
 	}
 	if EventDoc("inflight") == "" || EventDoc("nope") != "" {
 		t.Error("EventDoc lookup wrong")
+	}
+	var gauges []string
+	for _, e := range Events {
+		if e.Gauge {
+			gauges = append(gauges, e.Name)
+		}
+	}
+	if !reflect.DeepEqual(gauges, []string{"inflight"}) || !reflect.DeepEqual(InflightEvents, []string{"inflight"}) {
+		t.Errorf("gauges %v, in flight %v, want [inflight]", gauges, InflightEvents)
+	}
+	// Every exit is fast or slow, once; every exit but the one that kept
+	// its own P lost it.
+	exits := ExitEvents()
+	want := []string{"exit_fast_kept_p", "exit_fast_reacquired_p", "exit_fast_idle_p", "exit_slow_idle_p", "exit_slow_queued", "exit_slow_locked"}
+	if !reflect.DeepEqual(exits, want) {
+		t.Errorf("ExitEvents() = %v, want %v", exits, want)
+	}
+	if !reflect.DeepEqual(LostPEvents, want[1:]) {
+		t.Errorf("LostPEvents = %v, want %v", LostPEvents, want[1:])
+	}
+	if !reflect.DeepEqual(EntryEvents, []string{"enter", "enter_block"}) {
+		t.Errorf("EntryEvents = %v", EntryEvents)
+	}
+	for _, n := range BalanceEvents() {
+		if !seen[n] {
+			t.Errorf("balance term %q is not an event", n)
+		}
+	}
+}
+
+// A dump from an older runtime lacks events, one from a newer runtime
+// has more: both read, and what is missing stays missing.
+func TestOtherVersions(t *testing.T) {
+	in := mutate(t, func(m map[string]any) {
+		ev := m["events"].(map[string]any)
+		delete(ev, "exit_slow_locked")
+		delete(ev, "preempt_sent")
+		ev["exit_newer"] = 3
+	})
+	d, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatalf("Parse of a dump lacking two events: %v", err)
+	}
+	if d.Has("exit_slow_locked") || d.Has("preempt_sent") || !d.Has("exit_slow_queued") || !d.Has("exit_newer") {
+		t.Errorf("Has wrong for %v", d.Events)
+	}
+	if got := d.Absent(EventNames...); !reflect.DeepEqual(got, []string{"exit_slow_locked", "preempt_sent"}) {
+		t.Errorf("Absent = %v", got)
+	}
+	// Conservation needs exit_slow_locked: Check must not read it as 0.
+	err = d.Check()
+	var ae *AbsentError
+	if !errors.As(err, &ae) || !reflect.DeepEqual(ae.Events, []string{"exit_slow_locked"}) {
+		t.Fatalf("Check = %v, want an *AbsentError for exit_slow_locked", err)
+	}
+	if want := `conservation cannot be checked: the dump has no "exit_slow_locked" (its runtime did not record it)`; err.Error() != want {
+		t.Errorf("Check error = %q, want %q", err, want)
+	}
+	// Re-encoding keeps the absence: no zero appears for a missing event.
+	out, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "exit_slow_locked") || !strings.Contains(string(out), `"exit_newer":3`) {
+		t.Errorf("re-encoded events: %s", out)
+	}
+	// A dump lacking every balance term names them all.
+	in = mutate(t, func(m map[string]any) { m["events"] = map[string]any{"sysmon_retake": 1} })
+	if d, err = Parse([]byte(in)); err != nil {
+		t.Fatalf("Parse of a dump with one event: %v", err)
+	}
+	if err := d.Check(); !errors.As(err, &ae) || !reflect.DeepEqual(ae.Events, BalanceEvents()) {
+		t.Errorf("Check = %v, want every balance term absent", err)
 	}
 }
 

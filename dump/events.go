@@ -1,61 +1,44 @@
 package dump
 
-// Event names one scheduler counter and says what it counts.
+import "github.com/syscope/syscope/internal/events"
+
+// Event names one scheduler event and says what it counts.
 type Event struct {
 	Name string
 	Doc  string
+	// Gauge marks a level at the moment of the dump (inflight), not a
+	// count since the program started: a difference of two snapshots
+	// must not subtract it.
+	Gauge bool
 }
 
-// Events documents the counters of schema syscope/v1, in the order the
-// runtime writes them and the report prints them.
-var Events = []Event{
-	{"enter", "entersyscall/reentersyscall, all of them"},
-	{"enter_cgo", "entries from runtime.cgocall and the return to C after a callback"},
-	{"enter_block", "entersyscallblock (P handed off at once)"},
-	{"enter_wake_sysmon", "entry woke a sleeping sysmon"},
-	{"enter_gcwait", "entry gave its P to a pending stop-the-world"},
-	{"exit_fast_kept_p", "fast path, kept its own P"},
-	{"exit_fast_reacquired_p", "fast path, won back its own P after sysmon took it"},
-	{"exit_fast_idle_p", "fast path, took an idle P"},
-	{"exit_slow_idle_p", "slow path (exitsyscall0/exitsyscallNoP) found an idle P"},
-	{"exit_slow_queued", "slow path, no P: goroutine queued on the global run queue and the M stopped"},
-	{"exit_slow_locked", "slow path, no P, goroutine locked to its thread: the M waits"},
-	{"sysmon_retake", "sysmon took the P of a goroutine in a syscall"},
-	{"handoff_startm", "handoffp started an M"},
-	{"thread_create", "newm created an OS thread"},
-	{"preempt_sent", "preemptM sent an async preemption signal (SIGURG)"},
-	{"preempt_in_syscall", "a preemption signal landed on a thread inside a system call"},
-	{"inflight", "goroutines in a syscall when the dump was taken"},
-}
+// Events documents the events of schema syscope/v1 that this package
+// knows, in the order the runtime writes them and the report prints them.
+// A dump may lack some (an older runtime) or hold others (a newer one).
+var Events = func() []Event {
+	var ev []Event
+	for _, e := range events.All {
+		ev = append(ev, Event{Name: e.Name, Doc: e.Doc, Gauge: e.Kind == events.Gauge})
+	}
+	return ev
+}()
 
-// EventNames are the names of Events, in the same order. Every one must be
-// present in a syscope/v1 dump.
-var EventNames = []string{
-	"enter",
-	"enter_cgo",
-	"enter_block",
-	"enter_wake_sysmon",
-	"enter_gcwait",
-	"exit_fast_kept_p",
-	"exit_fast_reacquired_p",
-	"exit_fast_idle_p",
-	"exit_slow_idle_p",
-	"exit_slow_queued",
-	"exit_slow_locked",
-	"sysmon_retake",
-	"handoff_startm",
-	"thread_create",
-	"preempt_sent",
-	"preempt_in_syscall",
-	"inflight",
-}
+// EventNames are the names of Events, in the same order.
+var EventNames = events.Names(nil)
 
-// The exit counters split every completed syscall exit between the fast
-// path (exitsyscall kept or got a P without blocking) and the slow path.
-// Together they must balance the entries; see Check.
+// The terms of the conservation check (see Check): the entries equal the
+// exits, fast and slow, plus the syscalls in flight.
 var (
-	fastExitEvents = []string{"exit_fast_kept_p", "exit_fast_reacquired_p", "exit_fast_idle_p"}
-	slowExitEvents = []string{"exit_slow_idle_p", "exit_slow_queued", "exit_slow_locked"}
+	// EntryEvents count syscall entries that must later exit.
+	EntryEvents = events.Names(func(e events.Event) bool { return e.Flow == events.Entry })
+	// FastExitEvents are the exits that got a P without blocking.
+	FastExitEvents = events.Names(func(e events.Event) bool { return e.Flow == events.FastExit })
+	// SlowExitEvents are the exits through the scheduler's slow path.
+	SlowExitEvents = events.Names(func(e events.Event) bool { return e.Flow == events.SlowExit })
+	// InflightEvents count the syscalls still in flight at the dump.
+	InflightEvents = events.Names(func(e events.Event) bool { return e.Flow == events.InFlight })
+	// LostPEvents are the exits whose goroutine lost its P in the call.
+	LostPEvents = events.Names(func(e events.Event) bool { return e.LostP })
 )
 
 // EventDoc returns the documentation of a known event, or "" for a name

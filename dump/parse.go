@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 )
 
 // Sentinel causes, so callers can tell "wrong kind of file" from "damaged
@@ -49,21 +51,23 @@ func Read(path string) (*Dump, error) {
 // wire mirrors Dump with pointers for the fields whose absence must be
 // told apart from a zero value.
 type wire struct {
-	Schema       *string           `json:"schema"`
-	GoVersion    string            `json:"go_version"`
-	Plan         string            `json:"plan"`
-	Consistent   *bool             `json:"consistent"`
-	HistBoundsNS []uint64          `json:"hist_bounds_ns"`
-	Events       map[string]uint64 `json:"events"`
-	Unsupported  []string          `json:"unsupported"`
-	Syscalls     []Syscall         `json:"syscalls"`
-	RawLongNS    uint64            `json:"raw_long_ns"`
+	Schema       *string            `json:"schema"`
+	GoVersion    string             `json:"go_version"`
+	Plan         string             `json:"plan"`
+	Consistent   *bool              `json:"consistent"`
+	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
+	Events       map[string]*uint64 `json:"events"`
+	Unsupported  []string           `json:"unsupported"`
+	Syscalls     []Syscall          `json:"syscalls"`
+	RawLongNS    uint64             `json:"raw_long_ns"`
 }
 
 // Parse decodes and validates one dump. Unknown fields and unknown event
-// keys are accepted (forward compatibility within v1); anything after the
-// top-level object is rejected, since it means two dumps were concatenated
-// or the file was corrupted.
+// keys are accepted and kept (a newer runtime writing v1), and so is a
+// dump that lacks some of EventNames (an older one): a missing event reads
+// as absent (see Has, Absent), never as zero. Anything after the top-level
+// object is rejected, since it means two dumps were concatenated or the
+// file was corrupted.
 func Parse(data []byte) (*Dump, error) {
 	raw, err := splitObject(data)
 	if err != nil {
@@ -101,12 +105,25 @@ func Parse(data []byte) (*Dump, error) {
 		}
 		return nil, fmt.Errorf("invalid %s dump: %w", SchemaV1, err)
 	}
+	var ev map[string]uint64
+	if w.Events != nil {
+		ev = make(map[string]uint64, len(w.Events))
+		for _, name := range slices.Sorted(maps.Keys(w.Events)) {
+			v := w.Events[name]
+			if v == nil {
+				// encoding/json would read null as 0, a count the
+				// runtime never wrote.
+				return nil, fmt.Errorf("events: %q is null, not a count", name)
+			}
+			ev[name] = *v
+		}
+	}
 	d := &Dump{
 		Schema:       schema,
 		GoVersion:    w.GoVersion,
 		Plan:         w.Plan,
 		HistBoundsNS: w.HistBoundsNS,
-		Events:       w.Events,
+		Events:       ev,
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
 		RawLongNS:    w.RawLongNS,
@@ -181,11 +198,6 @@ func (d *Dump) validate() error {
 	}
 	if d.Events == nil {
 		return errors.New(`missing "events"`)
-	}
-	for _, name := range EventNames {
-		if _, ok := d.Events[name]; !ok {
-			return fmt.Errorf("events: missing %q", name)
-		}
 	}
 	for i, s := range d.Syscalls {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {

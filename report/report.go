@@ -154,10 +154,16 @@ func Warnings(d *dump.Dump) []Warning {
 		if s.Path != dump.PathRaw || s.Eintr == 0 {
 			continue
 		}
+		// A dump without the preemption events says nothing of them.
+		landed := "the dump does not count preemption signals"
+		if len(d.Absent("preempt_in_syscall", "preempt_sent")) == 0 {
+			landed = fmt.Sprintf("%d of %d preemption signals landed while their target was in a system call",
+				d.Event("preempt_in_syscall"), d.Event("preempt_sent"))
+		}
 		ws = append(ws, Warning{Kind: "eintr", Trap: s.Trap, Name: s.Name, Text: fmt.Sprintf(
-			"%d raw %s %s returned EINTR; %d of %d preemption signals landed while their target was in a system call: "+
+			"%d raw %s %s returned EINTR; %s: "+
 				"since go1.14 sysmon preempts a goroutine that runs 10ms with SIGURG, which cuts a raw call short",
-			s.Eintr, s.Name, plural(s.Eintr, "call", "calls"), d.Event("preempt_in_syscall"), d.Event("preempt_sent"))})
+			s.Eintr, s.Name, plural(s.Eintr, "call", "calls"), landed)})
 	}
 	return ws
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -117,7 +118,9 @@ func usecsPerCall(ns, calls uint64) string {
 // events writes every known event (in schema order, then any unknown keys
 // a newer runtime added), the derived ratios and the conservation line.
 // Unsupported events print n/a: their zero means "not measurable on this
-// Go release", and printing 0 would claim the event never happened.
+// Go release", and printing 0 would claim the event never happened. An
+// event the dump lacks (an older runtime) prints "absent", and the ratios
+// and the conservation line that need it say so instead of counting 0.
 func events(b *strings.Builder, d *dump.Dump) {
 	names := slices.Clone(dump.EventNames)
 	var extra []string
@@ -131,11 +134,11 @@ func events(b *strings.Builder, d *dump.Dump) {
 
 	exits, calls := d.Exits(), d.SyscallCalls()
 	stats := []struct{ name, value string }{
-		{"slow exits per 1,000 syscall exits", perMille(d.SlowExits(), exits, "exits")},
-		{"fast-path share of syscall exits", percent(d.FastExits(), exits, "exits")},
-		{"sysmon retakes per 1,000 syscalls", perMille(d.Event("sysmon_retake"), calls, "syscalls")},
+		{"slow exits per 1,000 syscall exits", needs(d, perMille(d.SlowExits(), exits, "exits"), dump.ExitEvents()...)},
+		{"fast-path share of syscall exits", needs(d, percent(d.FastExits(), exits, "exits"), dump.ExitEvents()...)},
+		{"sysmon retakes per 1,000 syscalls", needs(d, perMille(d.Event("sysmon_retake"), calls, "syscalls"), "sysmon_retake")},
 		{"threads created", countOrNA(d, "thread_create")},
-		{"preemption signals that landed in a syscall", percent(d.Event("preempt_in_syscall"), d.Event("preempt_sent"), "signals")},
+		{"preemption signals that landed in a syscall", needs(d, percent(d.Event("preempt_in_syscall"), d.Event("preempt_sent"), "signals"), "preempt_in_syscall", "preempt_sent")},
 		{"handoff_startm", countOrNA(d, "handoff_startm")},
 	}
 
@@ -149,10 +152,7 @@ func events(b *strings.Builder, d *dump.Dump) {
 	}
 	b.WriteString("scheduler events\n")
 	for _, n := range names {
-		count := fmt.Sprint(d.Event(n))
-		if d.IsUnsupported(n) {
-			count = "n/a"
-		}
+		count := countOrNA(d, n)
 		doc := dump.EventDoc(n)
 		if doc == "" {
 			doc = "(not known to this syscope)"
@@ -166,8 +166,11 @@ func events(b *strings.Builder, d *dump.Dump) {
 	}
 
 	in, out, fl := d.Entries(), d.Exits(), d.Inflight()
-	if d.Check() == nil {
+	var absent *dump.AbsentError
+	if err := d.Check(); err == nil {
 		fmt.Fprintf(b, "conservation: enter+enter_block = %d = exits %d + inflight %d (ok)\n", in, out, fl)
+	} else if errors.As(err, &absent) {
+		fmt.Fprintf(b, "%v\n", err)
 	} else {
 		fmt.Fprintf(b, "conservation: enter+enter_block = %d != exits %d + inflight %d = %d (MISMATCH)\n", in, out, fl, out+fl)
 	}
@@ -178,8 +181,20 @@ func events(b *strings.Builder, d *dump.Dump) {
 }
 
 func countOrNA(d *dump.Dump, name string) string {
-	if d.IsUnsupported(name) {
+	switch {
+	case !d.Has(name):
+		return "absent"
+	case d.IsUnsupported(name):
 		return "n/a"
 	}
 	return fmt.Sprint(d.Event(name))
+}
+
+// needs returns value, or n/a naming the events it is computed from that
+// the dump lacks.
+func needs(d *dump.Dump, value string, names ...string) string {
+	if a := d.Absent(names...); len(a) > 0 {
+		return "n/a (no " + strings.Join(a, ", ") + ")"
+	}
+	return value
 }

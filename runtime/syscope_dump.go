@@ -106,9 +106,11 @@ func syscopeUnknown() int64 {
 
 func syscopeConserved() bool {
 	e := &syscopeSnap.ev
-	in := e[syscopeEvEnter] + e[syscopeEvEnterBlock]
-	var out uint64
-	for i := syscopeEvExitFastKept; i <= syscopeEvExitSlowLocked; i++ {
+	var in, out uint64
+	for _, i := range syscopeEntryEvents {
+		in += e[i]
+	}
+	for _, i := range syscopeExitEvents {
 		out += e[i]
 	}
 	return in == out+syscopeSnap.inflight

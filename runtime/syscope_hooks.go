@@ -18,34 +18,8 @@ package runtime
 
 import "unsafe"
 
-// Logical events. Keep in step with syscopeEventNames and dump.Events.
-const (
-	syscopeEvEnter = iota
-	syscopeEvEnterCgo
-	syscopeEvEnterBlock
-	syscopeEvEnterWakeSysmon
-	syscopeEvEnterGCWait
-	syscopeEvExitFastKept
-	syscopeEvExitFastReacquired
-	syscopeEvExitFastIdle
-	syscopeEvExitSlowIdle
-	syscopeEvExitSlowQueued
-	syscopeEvExitSlowLocked
-	syscopeEvSysmonRetake
-	syscopeEvHandoffStartm
-	syscopeEvThreadCreate
-	syscopeEvPreemptSent
-	syscopeEvPreemptInSyscall
-	syscopeNumEvents
-)
-
-var syscopeEventNames = [syscopeNumEvents]string{
-	"enter", "enter_cgo", "enter_block", "enter_wake_sysmon", "enter_gcwait",
-	"exit_fast_kept_p", "exit_fast_reacquired_p", "exit_fast_idle_p",
-	"exit_slow_idle_p", "exit_slow_queued", "exit_slow_locked",
-	"sysmon_retake", "handoff_startm", "thread_create",
-	"preempt_sent", "preempt_in_syscall",
-}
+// The logical events (syscopeEv*, syscopeNumEvents, syscopeEventNames)
+// are generated from internal/events into zsyscope_events.go.
 
 // Paths by which a SYSCALL instruction is reached.
 const (
