@@ -15,18 +15,14 @@
 //
 // # Metrics
 //
-//	an event            thread_create, sysmon_retake, exit_slow_queued, ...
-//	a derived count     entries, exits, exit_fast, exit_slow, exit_slow_pct,
-//	                    calls, errors, total_ns (sums over the syscall path)
-//	NAME.FIELD          the syscall-path row of system call NAME
-//	NAME.PATH.FIELD     its rows on another path: raw, runtime, vdso, or all
-//	                    (syscall+raw+runtime), as testscript's dump command
-//	wall_ms             the run's wall time, measured by the matrix
-//
-// FIELD is calls, errors, eintr or long, or, on the timed paths (syscall
-// and raw), total_ns, max_ns or mean_ns. A system call with no row in a
-// dump counts zero. An event that a release cannot record is an error on
-// that release, never a zero.
+// A metric is one of the names of package
+// [github.com/syscope/syscope/dump/metric] (an event, a derived
+// count such as exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a
+// system call's rows), read from each run's dump, or wall_ms, the run's
+// wall time, measured by the matrix. A misspelt name fails before
+// anything is built. A system call with no row in a dump counts zero. An
+// event that a release cannot record is an error on that release, never
+// a zero.
 package matrix
 
 import (
