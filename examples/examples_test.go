@@ -58,23 +58,11 @@ func run(t *testing.T, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// The report `syscope bisect -json` prints.
-type bisectReport struct {
-	Candidates []string       `json:"candidates"`
-	Steps      []*bisect.Step `json:"steps"`
-	Runs       int            `json:"runs"`
-	Skipped    int            `json:"skipped"`
-	Found      bool           `json:"found"`
-	Old        *bisect.Step   `json:"old"`
-	New        *bisect.Step   `json:"new"`
-	WallNS     time.Duration  `json:"wall_ns"`
-}
-
 // TestFutexBisect runs the shipped bisect: the RawSyscall futex wait
 // passes (ETIMEDOUT) on go1.13 and fails (EINTR) from go1.14 on.
 func TestFutexBisect(t *testing.T) {
 	out := run(t, "bisect", "-json", "-from", "go1.13", "futex.txtar")
-	var rep bisectReport
+	var rep bisect.Report
 	if err := json.Unmarshal(out, &rep); err != nil {
 		t.Fatalf("bisect -json: %v\n%s", err, out)
 	}
