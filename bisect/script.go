@@ -121,7 +121,7 @@ func (s *Script) Runner() Runner {
 		case pass:
 			st.Outcome = Pass
 		default:
-			st.Outcome, st.Failure = Fail, failure(out)
+			st.Outcome, st.Failure = Fail, ParseFailure(out)
 		}
 		return st
 	}
@@ -256,8 +256,8 @@ type Failure struct {
 	InScript bool `json:"in_script"`
 }
 
-// failure returns the last failure in a script's log, or nil.
-func failure(log string) *Failure {
+// ParseFailure returns the last failure in a script's log, or nil.
+func ParseFailure(log string) *Failure {
 	m := failRE.FindAllStringSubmatch(log, -1)
 	if m == nil {
 		return nil

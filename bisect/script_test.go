@@ -56,7 +56,7 @@ func TestScriptFailures(t *testing.T) {
 			if pass != c.pass {
 				t.Fatalf("pass = %v, want %v:\n%s", pass, c.pass, log)
 			}
-			f := failure(log)
+			f := ParseFailure(log)
 			if c.pass {
 				if f != nil {
 					t.Errorf("a script that passed has a failure %+v", f)

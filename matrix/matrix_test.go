@@ -273,11 +273,14 @@ func TestNum(t *testing.T) {
 func TestSource(t *testing.T) {
 	dir := t.TempDir()
 	ar := filepath.Join(dir, "s.txtar")
-	os.WriteFile(ar, []byte("# a testscript's commands are not run\nexec false\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
+	os.WriteFile(ar, []byte("# only comments: a program\n\n# more\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
 	m := &Matrix{Scenario: ar}
-	src, err := m.source(filepath.Join(dir, "work"))
+	src, script, err := m.source(filepath.Join(dir, "work"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if script {
+		t.Errorf("an archive with only comments taken for a testscript")
 	}
 	if data, err := os.ReadFile(filepath.Join(src, "main.go")); err != nil || !strings.Contains(string(data), "func main") {
 		t.Errorf("main.go not unpacked: %v", err)
@@ -286,21 +289,64 @@ func TestSource(t *testing.T) {
 		t.Errorf("scenarioName(%s) = %q", ar, scenarioName(ar))
 	}
 
+	os.WriteFile(ar, []byte("# a testscript: its commands run\nexec syscope build -o p .\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
+	if src, script, err := m.source(filepath.Join(dir, "work1")); err != nil || !script || src != "" {
+		t.Errorf("a testscript: source = %q, %v, %v; want a script", src, script, err)
+	}
 	os.WriteFile(ar, []byte("-- ../escape.go --\npackage main\n"), 0o644)
-	if _, err := m.source(filepath.Join(dir, "work2")); err == nil || !strings.Contains(err.Error(), "outside the archive") {
+	if _, _, err := m.source(filepath.Join(dir, "work2")); err == nil || !strings.Contains(err.Error(), "outside the archive") {
 		t.Errorf("a file outside the archive: err = %v", err)
 	}
-	os.WriteFile(ar, []byte("just a comment\n"), 0o644)
-	if _, err := m.source(filepath.Join(dir, "work3")); err == nil {
+	os.WriteFile(ar, []byte("# just a comment\n"), 0o644)
+	if _, _, err := m.source(filepath.Join(dir, "work3")); err == nil {
 		t.Error("an archive with no files: no error")
 	}
 }
 
+// TestScriptDump: a run of a testscript reads the one dump it leaves in
+// $WORK, at any depth, and ignores other JSON.
+func TestScriptDump(t *testing.T) {
+	valid, err := os.ReadFile(filepath.Join("..", "dump", "testdata", "valid.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	write := func(name string, data []byte) {
+		os.MkdirAll(filepath.Dir(filepath.Join(work, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "no dump") {
+		t.Errorf("no dump: err = %v", err)
+	}
+	write("other.json", []byte(`{"name": "not a dump"}`))
+	write("sub/d.json", valid)
+	d, err := scriptDump(work)
+	if err != nil || d.Event("enter") != 1000 {
+		t.Errorf("one dump: %v, %v", d, err)
+	}
+	write("syscope.json", valid)
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "2 dumps ($WORK/sub/d.json, $WORK/syscope.json)") {
+		t.Errorf("two dumps: err = %v", err)
+	}
+	os.Remove(filepath.Join(work, "syscope.json"))
+	write("broken.json", valid[:len(valid)/2])
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "$WORK/broken.json") {
+		t.Errorf("a damaged dump: err = %v", err)
+	}
+}
+
 func TestRunChecksArguments(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "s.txtar")
+	os.WriteFile(script, []byte("exec true\n"), 0o644)
 	for _, m := range []*Matrix{
 		{Scenario: ".", Metrics: []string{"thread_create"}},
 		{Scenario: ".", Releases: []string{"go1.26.8"}},
 		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"threads"}},
+		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"typo.calls"}},
+		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}, Syscope: "syscope", Args: []string{"-n", "3"}},
+		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}},
 	} {
 		if _, err := m.Run(); err == nil {
 			t.Errorf("Run(%+v): no error", m)
