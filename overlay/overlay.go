@@ -83,19 +83,8 @@ func Generate(o Options) (*Result, error) {
 	if err != nil && (o.Dir == "" || inModCache(goroot)) {
 		return nil, fmt.Errorf("no cache directory: %w", err)
 	}
-	// cmd/go refuses (go1.25+) or breaks on (go1.19) overlays of files
-	// beneath GOMODCACHE, where GOTOOLCHAIN puts toolchains. A symlink
-	// outside it names the same files under a path it accepts.
-	if inModCache(goroot) {
-		link := filepath.Join(cache, "goroot", release)
-		if dst, err := os.Readlink(link); err != nil || dst != goroot {
-			os.MkdirAll(filepath.Dir(link), 0o755)
-			os.Remove(link)
-			if err := os.Symlink(goroot, link); err != nil {
-				return nil, fmt.Errorf("linking GOROOT outside the module cache: %w", err)
-			}
-		}
-		goroot = link
+	if goroot, err = LinkGOROOT(goroot, release); err != nil {
+		return nil, err
 	}
 	key, err := Key(goroot, release, p)
 	if err != nil {

@@ -5,12 +5,15 @@
 // Commands (in addition to testscript's own):
 //
 //	dump file check                 conservation holds and the dump is consistent
-//	dump file KEY OP N              KEY is an event (enter, sysmon_retake, ...),
-//	                                NAME.FIELD for the syscall-path row of a system
-//	                                call (FIELD: calls errors eintr long),
-//	                                NAME.PATH.FIELD for another path (raw, runtime,
-//	                                vdso, or all: syscall+raw+runtime), or calls,
-//	                                the sum over the syscall path;
+//	dump file KEY OP N              KEY is a metric of package dump/metric: an
+//	                                event (enter, sysmon_retake, ...), a derived
+//	                                count (calls, the sum over the syscall path,
+//	                                exit_slow, ...), NAME.FIELD for the
+//	                                syscall-path row of a system call (FIELD:
+//	                                calls errors eintr long total_ns max_ns
+//	                                mean_ns), or NAME.PATH.FIELD for another path
+//	                                (raw, runtime, vdso, or all:
+//	                                syscall+raw+runtime); a misspelt KEY fails;
 //	                                OP is == != >= <= > <; N is a number, @file
 //	                                holding one, another KEY, or a sum of
 //	                                these joined by + (calls+enter_cgo)
@@ -59,6 +62,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/dump/metric"
 	"github.com/syscope/syscope/overlay"
 )
 
@@ -91,68 +95,40 @@ func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return
 	}
-	got, err := value(d, args[1])
-	ts.Check(err)
+	got, err := metric.Value(d, args[1])
+	if err != nil {
+		ts.Fatalf("dump: %v", err)
+	}
 	want, err := operand(ts, d, args[3])
-	ts.Check(err)
+	if err != nil {
+		ts.Fatalf("dump: %v", err)
+	}
 	ok := map[string]bool{"==": got == want, "!=": got != want, ">=": got >= want, "<=": got <= want, ">": got > want, "<": got < want}
 	r, known := ok[args[2]]
 	if !known {
 		ts.Fatalf("dump: unknown operator %q", args[2])
 	}
 	if !r {
-		ts.Fatalf("dump: %s = %d, want %s %d", args[1], got, args[2], want)
+		ts.Fatalf("dump: %s = %s, want %s %s", args[1], num(got), args[2], num(want))
 	}
-	ts.Logf("dump: %s = %d", args[1], got)
+	ts.Logf("dump: %s = %s", args[1], num(got))
 }
 
+// num prints a metric: counts as integers, a ratio or a mean as it is.
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// value reads a count from the dump, for strace.
 func value(d *dump.Dump, key string) (int64, error) {
-	if key == "calls" {
-		return int64(d.SyscallCalls()), nil
-	}
-	if name, field, ok := strings.Cut(key, "."); ok {
-		path := dump.PathSyscall
-		if p, f, ok := strings.Cut(field, "."); ok {
-			path, field = p, f
-		}
-		switch path {
-		case dump.PathSyscall, dump.PathRaw, dump.PathRuntime, dump.PathVDSO, "all":
-		default:
-			return 0, fmt.Errorf("dump: unknown path %q (want syscall, raw, runtime, vdso or all)", path)
-		}
-		var n uint64
-		for _, s := range d.Syscalls {
-			if s.Name != name || !(s.Path == path || path == "all" && s.Path != dump.PathVDSO) {
-				continue
-			}
-			switch field {
-			case "calls":
-				n += s.Calls
-			case "errors":
-				n += s.Errors
-			case "eintr":
-				n += s.Eintr
-			case "long":
-				n += s.Long
-			default:
-				return 0, fmt.Errorf("dump: unknown field %q (want calls, errors, eintr or long)", field)
-			}
-		}
-		return int64(n), nil
-	}
-	if d.Events == nil {
-		return 0, fmt.Errorf("dump: no events")
-	}
-	v, ok := d.Events[key]
-	if !ok {
-		return 0, fmt.Errorf("dump: no event %q", key)
+	v, err := metric.Value(d, key)
+	if err != nil {
+		return 0, fmt.Errorf("dump: %w", err)
 	}
 	return int64(v), nil
 }
 
 // operand is a number, @file holding one, or another key of the dump,
 // or a sum of these joined by +.
-func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
+func operand(ts *testscript.TestScript, d *dump.Dump, s string) (float64, error) {
 	if a, b, ok := strings.Cut(s, "+"); ok {
 		x, err := operand(ts, d, a)
 		if err != nil {
@@ -165,9 +141,9 @@ func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
 		s = strings.TrimSpace(ts.ReadFile(f))
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
+		return float64(n), nil
 	}
-	return value(d, s)
+	return metric.Value(d, s)
 }
 
 var normRE = []struct {
