@@ -44,6 +44,16 @@ var derived = map[string]func(d *dump.Dump) float64{
 	"total_ns": func(d *dump.Dump) float64 { return float64(d.SyscallTotalNS()) },
 }
 
+// derivedNeeds lists the events a derived metric sums: a dump that lacks
+// one cannot give the figure, and reading it as zero would invent one.
+var derivedNeeds = map[string]func() []string{
+	"entries":       func() []string { return dump.EntryEvents },
+	"exits":         dump.ExitEvents,
+	"exit_fast":     func() []string { return dump.FastExitEvents },
+	"exit_slow":     func() []string { return dump.SlowExitEvents },
+	"exit_slow_pct": dump.ExitEvents,
+}
+
 // rowFields are the fields of NAME.FIELD; timed marks those that only
 // the syscall and raw paths record.
 var rowFields = map[string]struct {
@@ -186,6 +196,11 @@ func Value(d *dump.Dump, name string) (float64, error) {
 func (m Metric) Value(d *dump.Dump) (float64, error) {
 	switch {
 	case derived[m.name] != nil:
+		if need := derivedNeeds[m.name]; need != nil {
+			if missing := d.Absent(need()...); len(missing) > 0 {
+				return 0, &dump.AbsentError{What: m.name + " cannot be computed", Events: missing}
+			}
+		}
 		return derived[m.name](d), nil
 	case m.event:
 		if d.IsUnsupported(m.name) {

@@ -1,6 +1,7 @@
 package metric
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -144,5 +145,30 @@ func TestParse(t *testing.T) {
 	}
 	if h := Help(); !strings.Contains(h, "thread_create") || !strings.Contains(h, "NAME.PATH.FIELD") {
 		t.Errorf("Help lacks names: %s", h)
+	}
+}
+
+// A derived count over events the dump lacks is an error, not a sum that
+// reads the missing ones as zero.
+func TestDerivedAbsent(t *testing.T) {
+	d := &dump.Dump{Events: map[string]uint64{}}
+	for _, e := range dump.EventNames {
+		d.Events[e] = 1
+	}
+	for _, name := range []string{"entries", "exits", "exit_fast", "exit_slow", "exit_slow_pct"} {
+		if _, err := Value(d, name); err != nil {
+			t.Errorf("%s on a full dump: %v", name, err)
+		}
+	}
+	delete(d.Events, "exit_slow_locked")
+	for _, name := range []string{"exits", "exit_slow", "exit_slow_pct"} {
+		_, err := Value(d, name)
+		var ae *dump.AbsentError
+		if !errors.As(err, &ae) {
+			t.Errorf("%s without exit_slow_locked: got %v, want an AbsentError", name, err)
+		}
+	}
+	if _, err := Value(d, "entries"); err != nil {
+		t.Errorf("entries needs no exit: %v", err)
 	}
 }
