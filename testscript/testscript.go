@@ -270,7 +270,7 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 		names = append(slices.Delete(names, i, i+1), slices.Sorted(maps.Keys(set))...)
 	}
 	if !d.Has("thread_create") {
-		ts.Fatalf("strace: %s has no thread_create event, so the runtime calls cut off by exit cannot be bounded", args[0])
+		ts.Fatalf("strace: %s has no thread_create event, so the runtime calls cut off by exit cannot be bounded", args[1])
 	}
 	threads := 1 + int64(d.Events["thread_create"])
 	var bad []string
