@@ -72,7 +72,9 @@
 //
 // demo builds a small embedded program with the overlay, runs it and
 // prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
-// read(2) with GOMAXPROCS=2, the article's thread explosion.
+// read(2) with GOMAXPROCS=2, the article's thread explosion, then the
+// article's raw futex wait with GOMAXPROCS=1, which holds the only P until
+// sysmon's preemption signal interrupts it after about 10ms.
 //
 // bisect runs a testscript against released toolchains, fetched through
 // the module proxy (GOTOOLCHAIN=goX.Y.Z, GOENV=off), and finds the first
