@@ -1,6 +1,7 @@
 package testscript
 
 import (
+	"go/version"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,3 +99,52 @@ func (t scriptT) Run(name string, f func(testscript.T)) {
 }
 
 func (t scriptT) Verbose() bool { return testing.Verbose() }
+
+// TestCondition: a plan or release that does not exist is an error, not
+// a false condition that would quietly leave lines out of a scenario.
+func TestCondition(t *testing.T) {
+	goroot, err := releases.GOROOT(releases.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := overlay.Version(goroot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := overlay.Plans()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := overlay.Select(plans, rel, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(p *overlay.Plan) string {
+		return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan")
+	}
+	own, first, last := name(p), name(plans[0]), name(plans[len(plans)-1])
+	cond := Condition(goroot)
+	for c, want := range map[string]bool{
+		"plan:" + own:                  true,
+		"release:" + version.Lang(rel): true,
+		"release:go1.99":               false,
+		"root":                         os.Geteuid() == 0,
+		"plan:" + first:                own == first,
+		"plan:" + last:                 own == last,
+	} {
+		if got, err := cond(c); err != nil || got != want {
+			t.Errorf("[%s] = %v, %v; want %v", c, got, err, want)
+		}
+	}
+	for c, msg := range map[string]string{
+		"plan:typo":      `no plan "typo" (the plans are go1.`,
+		"plan:go1.26.1":  `no plan "go1.26.1"`,
+		"release:1.25":   `"1.25" is not a Go release`,
+		"release:go1.x":  `"go1.x" is not a Go release`,
+		"relaese:go1.25": `unknown condition "relaese:go1.25"`,
+	} {
+		if _, err := cond(c); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("[%s]: error %v, want one containing %q", c, err, msg)
+		}
+	}
+}
