@@ -14,8 +14,9 @@ demo:
 
 # Vet, unit tests, and the testscript suites against every toolchain in
 # TEST_GO (fetched through the module proxy). Not -short: a skipped
-# scenario fails this run. `go test -short ./...` is the quick run that
-# needs no network and no root.
+# scenario fails this run, which needs the module proxy (toolchains), gcc,
+# strace and root (setuid.txtar). `go test -short ./...` is the quick run
+# that needs no network and no root.
 test: vet
 	SYSCOPE_TEST_GO=$(TEST_GO) go test -count=1 -timeout=40m ./...
 
