@@ -49,6 +49,9 @@ func all() bool { return os.Getenv("SYSCOPE_EXAMPLES") == "all" }
 // progress, goes to the test log.
 func run(t *testing.T, args ...string) []byte {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the examples fetch toolchains from the module proxy, which -short does not")
+	}
 	cmd := exec.Command(syscope, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

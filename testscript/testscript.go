@@ -24,11 +24,14 @@
 //	                                NAME "*" means every name in either
 //	exitcode N prog [args...]       runs prog like exec and requires exit status N
 //	                                (exec's ! accepts any failure)
+//	need program...                 fails, naming what is missing, unless every
+//	                                program is on PATH
 //	othergo ROOT REL                sets $ROOT to the GOROOT and $REL to the
 //	                                release of a toolchain other than the one
-//	                                under test (go1.25.14, or go1.27.4 when a
-//	                                go1.25 release is under test), fetched
-//	                                through GOTOOLCHAIN by the go running the tests
+//	                                under test (the newest patch of the last
+//	                                minor with _Psyscall, or of the newest
+//	                                supported minor when that minor is under
+//	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //	setid uid|gid file              gives file to user nobody (uid) or group
@@ -39,7 +42,9 @@
 // Conditions:
 //
 //	[plan:go1.26]                   the toolchain under test uses that plan
+//	                                (a plan that does not exist is an error)
 //	[release:go1.25]                the toolchain under test is go1.25 or newer
+//	[root]                          the tests run as root
 //
 // These describe the toolchain under test ($GOTOOLCHAIN in the script),
 // not the go that runs the tests, which is what testscript's [go1.x] means.
@@ -64,12 +69,14 @@ import (
 	"github.com/syscope/syscope/dump"
 	"github.com/syscope/syscope/dump/metric"
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
 var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
+	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
@@ -174,10 +181,15 @@ func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(s), 0o644))
 }
 
-// Condition answers [plan:NAME] and [release:goX.Y] for the toolchain
-// whose GOROOT is goroot.
+// Condition answers [plan:NAME], [release:goX.Y] and [root] for the
+// toolchain whose GOROOT is goroot. A plan that does not exist or a
+// release that is not one is an error, not a false condition, so that a
+// misspelt condition cannot quietly leave lines out of a scenario.
 func Condition(goroot string) func(cond string) (bool, error) {
 	return func(cond string) (bool, error) {
+		if cond == "root" {
+			return os.Geteuid() == 0, nil
+		}
 		rel, err := overlay.Version(goroot)
 		if err != nil {
 			return false, err
@@ -187,16 +199,49 @@ func Condition(goroot string) func(cond string) (bool, error) {
 			if err != nil {
 				return false, err
 			}
+			planName := func(p *overlay.Plan) string {
+				return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan")
+			}
+			var names []string
+			for _, p := range plans {
+				names = append(names, planName(p))
+			}
+			if !slices.Contains(names, name) {
+				return false, fmt.Errorf("[%s]: no plan %q (the plans are %s)", cond, name, strings.Join(names, ", "))
+			}
 			p, err := overlay.Select(plans, rel, false)
 			if err != nil {
-				return false, nil
+				return false, fmt.Errorf("[%s]: %v", cond, err)
 			}
-			return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan") == name, nil
+			return planName(p) == name, nil
 		}
 		if v, ok := strings.CutPrefix(cond, "release:"); ok {
+			if !version.IsValid(v) || !strings.HasPrefix(v, "go1.") {
+				return false, fmt.Errorf("[%s]: %q is not a Go release (want go1.N or go1.N.P)", cond, v)
+			}
 			return version.Compare(rel, v) >= 0, nil
 		}
 		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+}
+
+// cmdNeed fails, naming what is missing, unless every program it names
+// is on PATH: a scenario that needs a tool fails without it, never skips.
+func cmdNeed(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! need")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: need program...")
+	}
+	var missing []string
+	for _, prog := range args {
+		if _, err := exec.LookPath(prog); err != nil {
+			missing = append(missing, prog)
+		}
+	}
+	if len(missing) > 0 {
+		ts.Fatalf("need: this scenario needs %s, not found on PATH; install it (CI does)", strings.Join(missing, " and "))
 	}
 }
 
@@ -389,7 +434,8 @@ func lookupID(name string, lookup func(string) (string, error)) int {
 
 // cmdOthergo finds a toolchain whose release differs from the one under
 // test, so a script can build with one toolchain and an overlay made for
-// another.
+// another: the newest patch of the last minor with _Psyscall, or of the
+// newest supported minor when that minor is under test.
 func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! othergo")
@@ -399,18 +445,18 @@ func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	rel, err := overlay.Version(ts.Getenv("GOROOT"))
 	ts.Check(err)
-	other := "go1.25.14"
-	if version.Lang(rel) == "go1.25" {
-		other = "go1.27.4"
+	other, err := releases.Lookup(releases.LastPsyscall)
+	ts.Check(err)
+	if version.Lang(rel) == version.Lang(other) {
+		other, err = releases.Lookup(releases.NewestSupported)
+		ts.Check(err)
 	}
 	// The go running the tests, not the one under test (go1.16 knows no
-	// GOTOOLCHAIN), fetches it into the same module cache.
-	cmd := exec.Command("go", "env", "GOROOT")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+other, "GOENV=off", "GOFLAGS=", "GOMODCACHE="+ts.Getenv("GOMODCACHE"))
-	out, err := cmd.CombinedOutput()
+	// GOTOOLCHAIN), fetches it into the module cache the scripts share.
+	tc, err := releases.Fetch(other)
 	if err != nil {
-		ts.Fatalf("othergo: GOTOOLCHAIN=%s go env GOROOT: %v\n%s", other, err, out)
+		ts.Fatalf("othergo: %v", err)
 	}
-	ts.Setenv(args[0], strings.TrimSpace(string(out)))
+	ts.Setenv(args[0], tc.GOROOT)
 	ts.Setenv(args[1], other)
 }
