@@ -10,6 +10,6 @@ import "embed"
 // Files are the plans and the added sources. go:embed cannot reach "..",
 // so this file sits at the module root.
 //
-//go:embed patches/*.plan runtime/*.go runtime/*.s
+//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s
 //go:embed demo/demo.txtar
 var Files embed.FS
