@@ -289,10 +289,11 @@ func (ps *planParser) header(file, text string, plan bool) error {
 }
 
 var (
-	nameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-	varRE   = regexp.MustCompile(`\$\{([^}]*)\}`)
-	labelRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*:$`)
-	pcRE    = regexp.MustCompile(`^(-?[0-9]+)\(PC\)$`)
+	nameRE      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	varRE       = regexp.MustCompile(`\$\{([^}]*)\}`)
+	labelRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*:$`)
+	labelInsnRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*:)\s+(\S.*)$`)
+	pcRE        = regexp.MustCompile(`^(-?[0-9]+)\(PC\)$`)
 )
 
 // subst replaces each ${NAME} in text with its value in sc.
@@ -428,8 +429,8 @@ func (ps *planParser) code(name, pos string, args map[string]string, env *scope)
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range strings.Split(text, ";") {
-			if s = strings.TrimSpace(s); s != "" {
+		for _, s := range splitInsns(text) {
+			if s != "" { // blank lines and a trailing ";"
 				segs = append(segs, s)
 			}
 		}
@@ -478,8 +479,7 @@ func (ps *planParser) code(name, pos string, args map[string]string, env *scope)
 func resolveJumps(code string) (string, error) {
 	var insns []string
 	labels := map[string]int{}
-	for _, s := range strings.Split(code, ";") {
-		s = strings.TrimSpace(s)
+	for _, s := range splitInsns(code) {
 		switch {
 		case s == "":
 			return "", fmt.Errorf("empty instruction (two \";\" in a row, or one at an end)")
@@ -521,6 +521,22 @@ func resolveJumps(code string) (string, error) {
 	return strings.Join(insns, "; "), nil
 }
 
+// splitInsns splits code at each ";" and after each label that starts
+// an instruction ("done: RET"), trimming spaces. An empty part is kept,
+// for resolveJumps to reject.
+func splitInsns(code string) []string {
+	var out []string
+	for _, s := range strings.Split(code, ";") {
+		s = strings.TrimSpace(s)
+		if m := labelInsnRE.FindStringSubmatch(s); m != nil {
+			out = append(out, m[1], m[2])
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // labelName drops the tag that keeps a define's labels its own.
 func labelName(s string) string {
 	return regexp.MustCompile("\x00[0-9]+").ReplaceAllString(s, "")
@@ -553,7 +569,7 @@ func parseEdits(path string, lines []srcLine) (*FileEdits, error) {
 			cur.Code = code
 		}
 		if strings.Contains(cur.Code, "\x00") {
-			return fmt.Errorf("%s: a define's label is used outside its jumps", where)
+			return fmt.Errorf("%s: labels work in inserted assembly only", where)
 		}
 		fe.Edits = append(fe.Edits, cur)
 		cur = nil
