@@ -24,6 +24,7 @@ type Result struct {
 	JSON    string // path of overlay.json
 	Cached  bool
 	Elapsed time.Duration
+	Pruned  []string // older overlays of the release that the cache bound removed
 }
 
 // GoCommand is the go binary that must run the build: the one in GOROOT.
@@ -40,7 +41,8 @@ func (r *Result) Env() []string {
 	return env
 }
 
-// CacheDir is where overlays and GOROOT links are kept.
+// CacheDir is where overlays and GOROOT links are kept: overlay/RELEASE-KEY
+// and goroot/RELEASE, bounded by KeepPerRelease and emptied by Clean.
 func CacheDir() (string, error) {
 	if d := os.Getenv("SYSCOPE_CACHE"); d != "" {
 		return d, nil
@@ -95,6 +97,7 @@ func Generate(o Options) (*Result, error) {
 	if dir == "" {
 		dir = filepath.Join(cache, "overlay", release+"-"+key)
 		if _, err := os.Stat(filepath.Join(dir, "overlay.json")); err == nil {
+			markUsed(dir)
 			r.JSON, r.Cached, r.Elapsed = filepath.Join(dir, "overlay.json"), true, time.Since(start)
 			return r, nil
 		}
@@ -102,12 +105,17 @@ func Generate(o Options) (*Result, error) {
 	if dir, err = filepath.Abs(dir); err != nil {
 		return nil, err
 	}
-	files, err := Files(goroot, release, p)
+	files, err := makeFiles(goroot, release, p, key)
 	if err != nil {
 		return nil, err
 	}
 	if r.JSON, err = Write(dir, goroot, files); err != nil {
 		return nil, fmt.Errorf("writing overlay: %w", err)
+	}
+	if o.Dir == "" {
+		if r.Pruned, err = prune(filepath.Dir(dir), release, KeepPerRelease); err != nil {
+			return nil, fmt.Errorf("bounding the cache: %w", err)
+		}
 	}
 	r.Elapsed = time.Since(start)
 	return r, nil

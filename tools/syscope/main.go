@@ -9,6 +9,7 @@
 //	syscope report [-format text|json] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
+//	syscope clean [-n] [-x]
 //	syscope demo
 //	syscope bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar
 //	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar
@@ -53,8 +54,10 @@
 // the table added. When the dump file does not exist report says what
 // keeps a program from writing one.
 //
-// check tells whether each binary carries syscope's runtime, and which
-// go built it, like `go version -m`; it exits 1 if one does not. An
+// check tells whether each binary carries syscope's runtime, which go
+// built it and, on an indented line, which syscope version made its
+// overlay and the overlay's key, like `go version -m`; it exits 1 if one
+// does not. An
 // overlay takes effect only for the toolchain it was made for: cmd/go
 // applies overlay entries to files under its own GOROOT and ignores the
 // others without a word, so an overlay made for go1.25.14 and passed to
@@ -69,6 +72,14 @@
 //
 // versions lists the plans: the releases each covers and the events it
 // cannot record.
+//
+// clean removes the overlay cache: every overlay and the GOROOT links,
+// the directories overlay and goroot under the cache directory, and
+// nothing else there. -n prints the remove commands (rm -rf dir) on
+// standard error and runs none, -x prints them as it runs them. The
+// cache needs no cleaning to stay small: it keeps the three overlays of
+// each release used most recently and removes older ones as it makes a
+// new one.
 //
 // demo builds a small embedded program with the overlay, runs it and
 // prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
@@ -202,6 +213,7 @@ var commands = []command{
 	{"report", reportUsage, runReport},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
+	{"clean", cleanUsage, runClean},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
 	{"matrix", matrixUsage, runMatrix},
