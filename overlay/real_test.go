@@ -83,4 +83,3 @@ func TestRealGOROOTs(t *testing.T) {
 		})
 	}
 }
-
