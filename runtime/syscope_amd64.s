@@ -36,6 +36,36 @@ TEXT runtime·syscopeCas64(SB),NOSPLIT,$0-25
 	SETEQ	ret+24(FP)
 	RET
 
+// func syscopeLoad64(p *uint64) uint64
+// A call, so a polling loop reloads.
+TEXT runtime·syscopeLoad64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	0(BX), AX
+	MOVQ	AX, ret+8(FP)
+	RET
+
+// func syscopeStore64(p *uint64, v uint64)
+// XCHG: the store is ordered after every earlier one and seen at once.
+TEXT runtime·syscopeStore64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	v+8(FP), AX
+	XCHGQ	AX, 0(BX)
+	RET
+
+// func syscopeXchg64(p *uint64, v uint64) uint64
+TEXT runtime·syscopeXchg64(SB),NOSPLIT,$0-24
+	MOVQ	p+0(FP), BX
+	MOVQ	v+8(FP), AX
+	XCHGQ	AX, 0(BX)
+	MOVQ	AX, ret+16(FP)
+	RET
+
+// func syscopeFP() uintptr
+// Frameless, so BP is still the calling function's frame pointer.
+TEXT runtime·syscopeFP(SB),NOSPLIT|NOFRAME,$0-8
+	MOVQ	BP, ret+0(FP)
+	RET
+
 // func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 // A raw system call for the dump writer; it returns -errno on failure.
 TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
@@ -146,9 +176,47 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	BSRQ	AX, AX \
 	INCQ	syscopeSlot_hist(CX)(AX*8)
 
+// SYSCOPE_SAMPLE(ret) hands the call of AX ticks with key R12 to
+// syscopeSample (syscope_stacks.go), with the wrapper's return address,
+// ret(SP), and BP, the frame pointer of the function it returns to, saving
+// what SYSCOPE_EVICT saves.
+#define SYSCOPE_SAMPLE(ret) \
+	MOVQ	ret(SP), R13 \
+	PUSHQ	AX \
+	PUSHQ	BX \
+	PUSHQ	CX \
+	PUSHQ	R11 \
+	PUSHQ	R12 \
+	PUSHQ	DI \
+	PUSHQ	SI \
+	PUSHQ	R8 \
+	PUSHQ	R9 \
+	PUSHQ	R10 \
+	SUBQ	$32, SP \
+	MOVQ	R13, 0(SP) \
+	MOVQ	BP, 8(SP) \
+	MOVQ	R12, 16(SP) \
+	MOVQ	AX, 24(SP) \
+	CALL	runtime·syscopeSample(SB) \
+	ADDQ	$32, SP \
+	POPQ	R10 \
+	POPQ	R9 \
+	POPQ	R8 \
+	POPQ	SI \
+	POPQ	DI \
+	POPQ	R12 \
+	POPQ	R11 \
+	POPQ	CX \
+	POPQ	BX \
+	POPQ	AX
+
 // SYSCOPE_RAW(ret) is the raw path, entered at "raw" from SYSCOPE_CLAIM
 // with DX the M: the trap with the raw bit, in the slot half a table
-// away from the syscall path's. A long raw call made while the M holds a
+// away from the syscall path's. It holds both paths' evictions too: while
+// profiling, every slot's key has syscopeProfBit, so every call comes
+// to "evict" or "rawevict", matches or evicts the slot with the bit, and
+// goes through SYSCOPE_SAMPLE before it is recorded. With profiling off
+// the hot path has no instruction more. A long raw call made while the M holds a
 // P kept that P from every other goroutine: it is counted, and the call
 // site of the longest is kept. ret(SP) is the return address of the
 // frameless wrapper, and BP links the frames above it; a word that is
@@ -188,10 +256,30 @@ rawlong: \
 	SYSCOPE_FRAME(24) \
 	JMP	record \
 rawevict: \
+	CMPB	runtime·syscopeProf(SB), $0 \
+	JNE	rawprof \
 	SYSCOPE_EVICT \
 	JMP	rawrecord \
-evict: \
+rawprof: \
+	BTSQ	$62, R12 \
+	CMPQ	syscopeSlot_key(CX), R12 \
+	JEQ	rawprofslot \
 	SYSCOPE_EVICT \
+rawprofslot: \
+	SYSCOPE_SAMPLE(ret) \
+	JMP	rawrecord \
+evict: \
+	CMPB	runtime·syscopeProf(SB), $0 \
+	JNE	prof \
+	SYSCOPE_EVICT \
+	JMP	record \
+prof: \
+	BTSQ	$62, R12 \
+	CMPQ	syscopeSlot_key(CX), R12 \
+	JEQ	profslot \
+	SYSCOPE_EVICT \
+profslot: \
+	SYSCOPE_SAMPLE(ret) \
 	JMP	record
 
 // func syscopeRecSyscall6 stands in for internal/runtime/syscall's

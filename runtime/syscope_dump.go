@@ -49,7 +49,7 @@ func syscopeCollect() {
 			if sl.key&syscopeRawBit != 0 {
 				path = syscopePathRaw
 			}
-			t := sl.key &^ syscopeRawBit
+			t := sl.key &^ (syscopeRawBit | syscopeProfBit)
 			if t >= syscopeTraps {
 				t = syscopeTraps - 1
 			}
@@ -89,6 +89,7 @@ func syscopeCollect() {
 		}
 		s.inflight++
 	}
+	syscopeStacksCollect()
 }
 
 // syscopeUnknown is the number of entersyscalls that no wrapper claimed
@@ -417,7 +418,7 @@ func syscopeWrite(path string, consistent bool) {
 		syscopeU(eintr)
 		syscopeS("}")
 	}
-	syscopeS("]}\n")
+	syscopeStacksEnd(ns)
 	syscopeFlushOut()
 	syscopeSyscall6(syscopeSysClose, fd, 0, 0, 0, 0, 0)
 	if o.err != 0 {

@@ -87,6 +87,14 @@ type syscopeM struct {
 	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
 	// time calls, indexed as syscopeRtSite (generated per release).
 	rt [syscopeRtSites]uint64
+	// Stack capture (syscope_stacks.go): the sampler's random state, the
+	// trap of the M's latest syscall-path call while profiling, the
+	// goroutine sysmon's hand-off is for (a *g as uintptr), and the
+	// buffer the hooks unwind into.
+	rand  uint64
+	key   uint64
+	cause uintptr
+	pcs   [syscopeStackDepth]uintptr
 }
 
 type syscopeStat struct {
@@ -143,6 +151,8 @@ func syscopeInit() {
 	}
 	dtk, dns := tk-syscopeStartTk, ns-syscopeStartNs
 	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
+	syscopeProfInit(float64(dtk) / float64(dns))
+	syscopeSeed(&syscopeM0, 0)
 	// m0 gets its record before syscopeOn is set: the wrapper hook does
 	// not test it for nil. schedinit runs on m0, before any other M exists.
 	getg().m.syscope = &syscopeM0
@@ -194,6 +204,7 @@ func syscopeParseDuration(s string) (int64, bool) {
 func syscopeAllocM(mp *m) {
 	if syscopeOn {
 		mp.syscope = new(syscopeM)
+		syscopeSeed(mp.syscope, uintptr(unsafe.Pointer(mp)))
 	}
 }
 
@@ -280,6 +291,9 @@ func syscopeCgo() {
 		mp := getg().m
 		mp.syscopeEv[syscopeEvEnterCgo]++
 		mp.syscopeOpen = false
+		if syscopeProf {
+			mp.syscope.key = syscopeKeyNone
+		}
 	}
 }
 
@@ -295,6 +309,9 @@ func syscopeReacquired() {
 		mp := getg().m
 		mp.syscopeEv[syscopeEvExitFastKept]--
 		mp.syscopeEv[syscopeEvExitFastReacquired]++
+		if syscopeProf {
+			syscopeLostHere(mp)
+		}
 	}
 }
 
@@ -371,7 +388,7 @@ func syscopeGlobalStat(key uint64) *syscopeStat {
 	if key&syscopeRawBit != 0 {
 		path = 1
 	}
-	trap := key &^ syscopeRawBit
+	trap := key &^ (syscopeRawBit | syscopeProfBit)
 	if trap >= syscopeTraps {
 		trap = syscopeTraps - 1
 	}

@@ -1,0 +1,617 @@
+//go:build ignore
+
+// Call-site stacks: which code made the system calls, lost the Ps,
+// had its Ps retaken and caused the threads. The dump's "stacks" section.
+//
+// Capture follows the runtime's rules where it runs:
+//
+//   - The wrappers of syscope_amd64.s (nosplit, maybe in the vfork child
+//     of forkExec, maybe in _Gsyscall with the stack guard poisoned) call
+//     syscopeSample on their profiling path. It unwinds by frame pointers
+//     only: loads from the goroutine's own stack, bounded by its limits,
+//     no call that can split, lock or allocate. It inserts into the table
+//     with atomics.
+//   - A fast exit that lost its P (exitsyscallfast, or exitsyscallTryGetP
+//     on the system stack) unwinds the same way, the goroutine's frames
+//     being still in place.
+//   - A slow exit (exitsyscall0/exitsyscallNoP on g0) cannot walk gp:
+//     once gp is on the run queue another M may run it. It leaves a mark
+//     in gp (g.syscopeMark) and gp itself unwinds at the end of
+//     exitsyscall, on its own stack, with its P.
+//   - sysmon's retake, which has no P and must not read a running
+//     goroutine's stack, marks the goroutine whose P it took; the thread
+//     that the hand-off creates is marked on it too. The goroutine's
+//     lost-P exit that follows carries the marks into the table.
+//   - newm1 unwinds the goroutine that made the work (a go statement, a
+//     ready) from its saved scheduling state, or the runtime's own frames
+//     when it runs on a g0 with no goroutine (sysmon, the template thread).
+//   - The dump, with the world stopped, unwinds every goroutine still in
+//     a system call and every one with a mark not yet carried over.
+//
+// The marks are exact counts, so the stacks' lost_p, retakes and threads
+// add up to the dump's events. calls and time_ns are sampled by the block
+// profile's rule (see syscopeSample) at SYSCOPE_PROFILE_RATE.
+
+package runtime
+
+import "unsafe"
+
+const (
+	// syscopeStackCap is the stack table's size, a power of two; one more
+	// entry past it collects what does not fit (the truncated stack).
+	syscopeStackCap = 4096
+	// syscopeStackDepth is the most frames a stack keeps, innermost first.
+	syscopeStackDepth = 32
+	// syscopeStackProbes bounds the linear probing of an insert.
+	syscopeStackProbes = 64
+
+	// syscopeProfBit marks a slot key taken while profiling: a call's key
+	// (its trap) never has it, so every call takes the wrappers' eviction
+	// path, where the profiling path starts. With profiling off no slot
+	// has the bit and the wrappers' hot path is what it was.
+	syscopeProfBit = 1 << 62
+
+	// Stack keys beside a trap (with syscopeRawBit on the raw path).
+	syscopeKeyNone    = 1 << 61 // not a system call's stack: a cgo call, a go statement, the runtime
+	syscopeKeyUnknown = 1 << 60 // a system call whose number is not known
+
+	// g.syscopeMark holds counts not yet in the table, 20 bits each.
+	syscopeMarkLost   = 1
+	syscopeMarkRetake = 1 << 20
+	syscopeMarkThread = 1 << 40
+	syscopeMarkMask   = 1<<20 - 1
+
+	// Sampled call counts are fixed point with syscopeCallFrac fraction bits.
+	syscopeCallFrac = 16
+
+	// syscopeProfDefaultNs is SYSCOPE_PROFILE_RATE's default: 10µs.
+	syscopeProfDefaultNs = 10000
+)
+
+// syscopeStk is one stack of the table. hash is claimed by CAS; key, n
+// and pc are written once, before ready; the counts are added with atomics.
+type syscopeStk struct {
+	hash    uint64
+	ready   uint64
+	key     uint64
+	n       uint64
+	pc      [syscopeStackDepth]uintptr
+	calls   uint64 // fixed point, syscopeCallFrac fraction bits
+	ticks   uint64
+	lost    uint64
+	retakes uint64
+	threads uint64
+}
+
+// syscopeStkSnap is one stack's counts at the dump.
+type syscopeStkSnap struct {
+	calls, ticks, lost, retakes, threads, inflight uint64
+}
+
+var (
+	// syscopeProf is set in syscopeInit when SYSCOPE_PROFILE_RATE is not
+	// 0 or off; syscopeProfTk is the rate in ticks (at least 1).
+	syscopeProf   bool
+	syscopeProfNs int64 = syscopeProfDefaultNs
+	syscopeProfTk uint64
+
+	syscopeStks          [syscopeStackCap + 1]syscopeStk
+	syscopeStksTruncated uint64
+	syscopeStksSnap      [syscopeStackCap + 1]syscopeStkSnap
+	syscopeStksBuf       [syscopeStackDepth]uintptr // the dump's unwinding buffer
+	syscopeProcBuf       [128]byte
+)
+
+// Assembly helpers (syscope_amd64.s).
+func syscopeLoad64(p *uint64) uint64
+func syscopeStore64(p *uint64, v uint64)
+func syscopeXchg64(p *uint64, v uint64) uint64
+
+// syscopeFP returns the frame pointer of the function that calls it.
+func syscopeFP() uintptr
+
+// syscopeProfInit reads SYSCOPE_PROFILE_RATE; tkPerNs is the calibrated
+// tick rate. It runs in syscopeInit.
+func syscopeProfInit(tkPerNs float64) {
+	if s := gogetenv("SYSCOPE_PROFILE_RATE"); s != "" {
+		if s == "0" || s == "off" {
+			syscopeProfNs = 0
+		} else if d, ok := syscopeParseDuration(s); ok {
+			syscopeProfNs = d
+		} else {
+			print("syscope: SYSCOPE_PROFILE_RATE=", s, " is not a duration such as 10us or 1ms, nor 0 or off; using 10us\n")
+		}
+	}
+	if syscopeProfNs <= 0 {
+		return
+	}
+	tk := uint64(float64(syscopeProfNs) * tkPerNs)
+	if tk == 0 {
+		tk = 1
+	}
+	syscopeProfTk = tk
+	syscopeProf = true
+}
+
+// syscopeSeed starts an M's random sequence (xorshift: never zero).
+//
+//go:nosplit
+func syscopeSeed(r *syscopeM, salt uintptr) {
+	r.rand = syscopeTicks()*0x9e3779b97f4a7c15 ^ uint64(salt) | 1
+}
+
+// syscopeSample runs on the wrappers' profiling path (syscope_amd64.s),
+// after a call of dt ticks with key (its trap, syscopeRawBit on the raw
+// path, syscopeProfBit set); pc is the wrapper's return address and bp
+// the frame pointer of the function it returns to. The block profile's
+// rule: a call of at least the rate is recorded as it is; a shorter one
+// with probability dt/rate, counted rate/dt times and rate long, so the
+// expected totals are the true ones.
+//
+//go:nosplit
+func syscopeSample(pc, bp uintptr, key, dt uint64) {
+	gp := getg()
+	r := gp.m.syscope
+	key &^= syscopeProfBit
+	if key&syscopeRawBit == 0 {
+		r.key = key // the trap of this M's latest syscall-path call, for its exit
+	}
+	d := syscopeProfTk
+	if d == 0 || dt == 0 {
+		return
+	}
+	calls, ticks := uint64(1)<<syscopeCallFrac, dt
+	if dt >= 1<<62 {
+		ticks = 0 // ticks read on two unsynchronised CPUs: no duration
+	} else if dt < d {
+		x := r.rand
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		r.rand = x
+		var u uint64
+		if d < 1<<32 {
+			u = (x >> 32) * d >> 32
+		} else {
+			u = x % d
+		}
+		if u >= dt {
+			return
+		}
+		calls, ticks = (d<<syscopeCallFrac)/dt, d
+	}
+	r.pcs[0] = pc
+	n := syscopeWalk(&r.pcs, 1, bp, gp.stack.lo, gp.stack.hi)
+	e := syscopeStackFind(key, &r.pcs, n)
+	syscopeXadd64(&e.calls, calls)
+	syscopeXadd64(&e.ticks, ticks)
+}
+
+// syscopeWalk follows the frame pointers from bp, appending return
+// addresses to buf from buf[n], while they stay inside [lo, hi).
+//
+//go:nosplit
+func syscopeWalk(buf *[syscopeStackDepth]uintptr, n int, bp, lo, hi uintptr) int {
+	for n < syscopeStackDepth && bp >= lo && bp+16 <= hi && bp&7 == 0 {
+		pc := *(*uintptr)(unsafe.Pointer(bp + 8))
+		if pc == 0 {
+			break
+		}
+		buf[n] = pc
+		n++
+		next := *(*uintptr)(unsafe.Pointer(bp))
+		if next <= bp {
+			break
+		}
+		bp = next
+	}
+	return n
+}
+
+// syscopeWalkG unwinds gp into the M's buffer: from the current frame
+// when gp is the running goroutine, else from its saved scheduling state
+// (mcall and systemstack save it, frame pointer included).
+//
+//go:nosplit
+func syscopeWalkG(r *syscopeM, gp *g) int {
+	if gp == getg() {
+		return syscopeWalk(&r.pcs, 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
+	}
+	return syscopeWalk(&r.pcs, 0, gp.sched.bp, gp.stack.lo, gp.stack.hi)
+}
+
+// syscopeStackFind returns the table's entry for the stack, claiming a
+// free one with CAS, or the truncated entry when none is left within
+// syscopeStackProbes.
+//
+//go:nosplit
+func syscopeStackFind(key uint64, pcs *[syscopeStackDepth]uintptr, n int) *syscopeStk {
+	h := key*0x9e3779b97f4a7c15 ^ uint64(n)
+	for i := 0; i < n; i++ {
+		h = (h ^ uint64(pcs[i])) * 0x100000001b3
+	}
+	if h == 0 {
+		h = 1
+	}
+probe:
+	for i := uint64(0); i < syscopeStackProbes; i++ {
+		e := &syscopeStks[(h+i)&(syscopeStackCap-1)]
+		eh := syscopeLoad64(&e.hash)
+		if eh == 0 {
+			if syscopeCas64(&e.hash, 0, h) {
+				e.key = key
+				e.n = uint64(n)
+				for j := 0; j < n; j++ {
+					e.pc[j] = pcs[j]
+				}
+				syscopeStore64(&e.ready, 1)
+				return e
+			}
+			eh = syscopeLoad64(&e.hash)
+		}
+		if eh != h {
+			continue
+		}
+		for spin := 0; syscopeLoad64(&e.ready) == 0; spin++ {
+			if spin == 1000 {
+				continue probe // its writer is slow: look further
+			}
+		}
+		if e.key != key || e.n != uint64(n) {
+			continue
+		}
+		for j := 0; j < n; j++ {
+			if e.pc[j] != pcs[j] {
+				continue probe
+			}
+		}
+		return e
+	}
+	syscopeStore64(&syscopeStksTruncated, 1)
+	return &syscopeStks[syscopeStackCap]
+}
+
+// syscopeAddMark adds a mark's counts to e.
+//
+//go:nosplit
+func syscopeAddMark(e *syscopeStk, mark uint64) {
+	if v := mark & syscopeMarkMask; v != 0 {
+		syscopeXadd64(&e.lost, v)
+	}
+	if v := mark / syscopeMarkRetake & syscopeMarkMask; v != 0 {
+		syscopeXadd64(&e.retakes, v)
+	}
+	if v := mark / syscopeMarkThread & syscopeMarkMask; v != 0 {
+		syscopeXadd64(&e.threads, v)
+	}
+}
+
+// syscopeLostFast counts exit event e, a fast exit that did not keep its
+// P, on the current M, and charges it, with gp's marks, to gp's stack.
+// It runs in exitsyscallfast on gp or on the system stack above it.
+//
+//go:nosplit
+func syscopeLostFast(e int) {
+	if !syscopeOn {
+		return
+	}
+	mp := getg().m
+	mp.syscopeEv[e]++
+	if syscopeProf {
+		syscopeLostHere(mp)
+	}
+}
+
+//go:nosplit
+func syscopeLostHere(mp *m) {
+	gp := mp.curg
+	r := mp.syscope
+	if gp == nil || r == nil {
+		return
+	}
+	n := syscopeWalkG(r, gp)
+	st := syscopeStackFind(r.key, &r.pcs, n)
+	syscopeAddMark(st, syscopeXchg64(&gp.syscopeMark, 0)+syscopeMarkLost)
+}
+
+// syscopeSlowMark runs at the top of the slow exit path, on g0 before gp
+// is queued: every slow exit loses its P. gp carries the mark to its
+// own stack in syscopeSlowTail.
+//
+//go:nosplit
+func syscopeSlowMark(gp *g) {
+	if syscopeProf {
+		syscopeXadd64(&gp.syscopeMark, syscopeMarkLost)
+	}
+}
+
+// syscopeSlowTail runs at the end of exitsyscall's slow path, on gp with
+// its P, when gp has marks.
+//
+//go:nosplit
+func syscopeSlowTail(gp *g) {
+	r := gp.m.syscope
+	if r == nil {
+		return
+	}
+	n := syscopeWalk(&r.pcs, 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
+	st := syscopeStackFind(r.key, &r.pcs, n)
+	syscopeAddMark(st, syscopeXchg64(&gp.syscopeMark, 0))
+}
+
+// syscopeRetakeMark runs in sysmon's retake as it takes the P of gp, in
+// a syscall or a cgo call: the retake, and a thread the hand-off
+// creates, are gp's. gp's lost-P exit carries them to its stack.
+//
+//go:nosplit
+func syscopeRetakeMark(gp *g) {
+	if !syscopeProf || gp == nil {
+		return
+	}
+	syscopeXadd64(&gp.syscopeMark, syscopeMarkRetake)
+	if r := getg().m.syscope; r != nil {
+		r.cause = uintptr(unsafe.Pointer(gp))
+	}
+}
+
+// syscopeRetakeP is syscopeRetakeMark for the releases with _Psyscall,
+// where the P no longer names its M: the M whose oldp is pp is the one in
+// the syscall. sched.lock keeps allm still (retake takes it here too).
+func syscopeRetakeP(pp *p) {
+	if !syscopeProf {
+		return
+	}
+	lock(&sched.lock)
+	var gp *g
+	for mp := allm; mp != nil; mp = mp.alllink {
+		if mp.oldp.ptr() == pp && mp.curg != nil {
+			gp = mp.curg
+			break
+		}
+	}
+	unlock(&sched.lock)
+	syscopeRetakeMark(gp)
+}
+
+// syscopeRetakeDone runs after retake's hand-off.
+//
+//go:nosplit
+func syscopeRetakeDone() {
+	if r := getg().m.syscope; r != nil {
+		r.cause = 0
+	}
+}
+
+// syscopeThread charges the thread newm1 is creating to its cause: the
+// goroutine whose P sysmon handed off (marked, see syscopeRetakeMark),
+// else the goroutine on this M, whose work woke an M, else the runtime
+// frames of this g0 (sysmon, the template thread, ...).
+//
+//go:nosplit
+func syscopeThread() {
+	if !syscopeProf {
+		return
+	}
+	mp := getg().m
+	r := mp.syscope
+	if r == nil {
+		return
+	}
+	if r.cause != 0 {
+		syscopeXadd64(&(*g)(unsafe.Pointer(r.cause)).syscopeMark, syscopeMarkThread)
+		return
+	}
+	var n int
+	if gp := mp.curg; gp != nil {
+		n = syscopeWalkG(r, gp)
+	} else {
+		n = syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
+	}
+	syscopeXadd64(&syscopeStackFind(syscopeKeyNone, &r.pcs, n).threads, 1)
+}
+
+// syscopeStacksCollect takes the snapshot of the table for the dump. It
+// runs in syscopeCollect, with sched.lock held and the world stopped, on
+// the exiting goroutine, and may run more than once. Goroutines still in
+// a system call, and those with marks not yet in the table, are unwound
+// here (gcallers: they are stopped), adding zero-count entries to the
+// table when their stack is new.
+func syscopeStacksCollect() {
+	if !syscopeProf {
+		return
+	}
+	for i := range syscopeStks {
+		e, s := &syscopeStks[i], &syscopeStksSnap[i]
+		s.calls, s.ticks = syscopeLoad64(&e.calls), syscopeLoad64(&e.ticks)
+		s.lost, s.retakes, s.threads = syscopeLoad64(&e.lost), syscopeLoad64(&e.retakes), syscopeLoad64(&e.threads)
+		s.inflight = 0
+	}
+	me := getg()
+	n := int(allglen)
+	for i := 0; i < n; i++ {
+		gp := allgs[i]
+		st := readgstatus(gp) &^ _Gscan
+		in := st == _Gsyscall && !(gp.m != nil && syscopeInC(gp.m))
+		mark := syscopeLoad64(&gp.syscopeMark)
+		if !in && mark == 0 {
+			continue
+		}
+		key := uint64(syscopeKeyNone)
+		if in && gp.m != nil && gp.m.syscopeOpen {
+			key = syscopeInflightTrap(gp.m)
+		}
+		k := 0
+		switch {
+		case gp == me:
+			k = callers(1, syscopeStksBuf[:])
+		case st == _Grunning || st == _Gdead:
+			// Not stopped: its stack is not ours to read.
+		default:
+			k = gcallers(gp, 0, syscopeStksBuf[:])
+		}
+		e := &syscopeStks[syscopeStackCap]
+		if k > 0 {
+			e = syscopeStackFind(key, &syscopeStksBuf, k)
+		}
+		s := &syscopeStksSnap[(uintptr(unsafe.Pointer(e))-uintptr(unsafe.Pointer(&syscopeStks[0])))/unsafe.Sizeof(syscopeStks[0])]
+		s.lost += mark & syscopeMarkMask
+		s.retakes += mark / syscopeMarkRetake & syscopeMarkMask
+		s.threads += mark / syscopeMarkThread & syscopeMarkMask
+		if in {
+			s.inflight++
+		}
+	}
+}
+
+// syscopeInflightTrap reads the number of the system call mp's thread
+// is blocked in from /proc/self/task/TID/syscall: the wrapper learns it
+// only when the call returns.
+func syscopeInflightTrap(mp *m) uint64 {
+	var path [64]byte // "/proc/self/task/" + TID + "/syscall"
+	k := copy(path[:], "/proc/self/task/")
+	var num [24]byte
+	i := len(num)
+	for v := mp.procid; ; {
+		i--
+		num[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	k += copy(path[k:], num[i:])
+	k += copy(path[k:], "/syscall")
+	path[k] = 0
+	const oRdonly, oCloexec = 0, 02000000
+	const atFdcwd = ^uintptr(99) // -100
+	fd := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(&path[0])), oRdonly|oCloexec, 0, 0, 0)
+	if int(fd) < 0 {
+		return syscopeKeyUnknown
+	}
+	const sysRead = 0
+	r := syscopeSyscall6(sysRead, fd, uintptr(unsafe.Pointer(&syscopeProcBuf[0])), uintptr(len(syscopeProcBuf)), 0, 0, 0)
+	syscopeSyscall6(syscopeSysClose, fd, 0, 0, 0, 0, 0)
+	if int(r) <= 0 {
+		return syscopeKeyUnknown
+	}
+	var trap uint64
+	j := 0
+	for ; j < int(r) && syscopeProcBuf[j] >= '0' && syscopeProcBuf[j] <= '9'; j++ {
+		trap = trap*10 + uint64(syscopeProcBuf[j]-'0')
+	}
+	if j == 0 { // "running", or -1: not in a system call
+		return syscopeKeyUnknown
+	}
+	return trap
+}
+
+// syscopeStacksEnd closes the dump's "syscalls" array, writes the
+// "stacks" member and closes the dump.
+func syscopeStacksEnd(ns func(uint64) uint64) {
+	syscopeS("]")
+	syscopeStacksWrite(ns)
+	syscopeS("}\n")
+}
+
+// syscopeStacksWrite writes the dump's "stacks" member, with the comma
+// before it, from the snapshot; ns converts ticks. It symbolizes with
+// CallersFrames, which allocates: it runs on the exiting goroutine.
+func syscopeStacksWrite(ns func(uint64) uint64) {
+	if !syscopeProf {
+		return
+	}
+	syscopeS(`,"stacks":{"profile_rate_ns":`)
+	syscopeU(uint64(syscopeProfNs))
+	syscopeS(`,"capacity":`)
+	syscopeU(syscopeStackCap)
+	syscopeS(`,"truncated":`)
+	if syscopeLoad64(&syscopeStksTruncated) != 0 {
+		syscopeS("true")
+	} else {
+		syscopeS("false")
+	}
+	syscopeS(`,"stacks":[`)
+	first := true
+	for i := range syscopeStks {
+		s := &syscopeStksSnap[i]
+		if s.calls == 0 && s.ticks == 0 && s.lost == 0 && s.retakes == 0 && s.threads == 0 && s.inflight == 0 {
+			continue
+		}
+		e := &syscopeStks[i]
+		if i < syscopeStackCap && syscopeLoad64(&e.ready) == 0 {
+			continue
+		}
+		if !first {
+			syscopeS(",")
+		}
+		first = false
+		syscopeS(`{"frames":[`)
+		if i < syscopeStackCap {
+			frames := CallersFrames(e.pc[:e.n])
+			sep, lead := false, true
+			for {
+				f, more := frames.Next()
+				// Leading frames of syscope's own hooks are where the
+				// stack was taken, not who made the call.
+				if lead && syscopeHasPrefix(f.Function, "runtime.syscope") {
+					f.Function = ""
+				} else {
+					lead = false
+				}
+				if f.Function != "" {
+					if sep {
+						syscopeS(",")
+					}
+					sep = true
+					syscopeS(`{"func":`)
+					syscopeQ(f.Function)
+					syscopeS(`,"file":`)
+					syscopeQ(f.File)
+					syscopeS(`,"line":`)
+					syscopeI(int64(f.Line))
+					syscopeS("}")
+				}
+				if !more {
+					break
+				}
+			}
+		}
+		syscopeS("]")
+		switch key := e.key; {
+		case i == syscopeStackCap, key == syscopeKeyNone:
+		case key == syscopeKeyUnknown:
+			syscopeS(`,"syscall":"unknown","path":"syscall"`)
+		default:
+			trap := key &^ syscopeRawBit
+			if trap >= syscopeTraps {
+				trap = syscopeTraps - 1
+			}
+			syscopeS(`,"syscall":`)
+			syscopeName(int(trap))
+			if key&syscopeRawBit != 0 {
+				syscopeS(`,"path":"raw"`)
+			} else {
+				syscopeS(`,"path":"syscall"`)
+			}
+		}
+		syscopeField(`,"calls":`, (s.calls+1<<(syscopeCallFrac-1))>>syscopeCallFrac)
+		syscopeField(`,"time_ns":`, ns(s.ticks))
+		syscopeField(`,"lost_p":`, s.lost)
+		syscopeField(`,"retakes":`, s.retakes)
+		syscopeField(`,"threads":`, s.threads)
+		syscopeField(`,"inflight":`, s.inflight)
+		if i == syscopeStackCap {
+			syscopeS(`,"truncated":true`)
+		}
+		syscopeS("}")
+	}
+	syscopeS("]}")
+}
+
+// syscopeField writes a non-zero count with its key.
+func syscopeField(key string, v uint64) {
+	if v != 0 {
+		syscopeS(key)
+		syscopeU(v)
+	}
+}
