@@ -40,6 +40,8 @@ type Dump struct {
 	// RawLongNS is the threshold above which a raw call counts as long
 	// (SYSCOPE_RAW_LONG, 1ms by default).
 	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
+	// Stacks is the call-site profile, nil when the dump has none.
+	Stacks *Stacks `json:"stacks,omitempty"`
 }
 
 // The paths by which a SYSCALL instruction is reached.
@@ -87,4 +89,45 @@ func (s *Syscall) IsTimed() bool {
 		return *s.Timed
 	}
 	return s.Path == PathSyscall || s.Path == PathRaw
+}
+
+// Stacks is the dump's call-site profile: the goroutine stacks the
+// runtime recorded, with what happened on each. It is absent (nil) in a
+// dump from a syscope that did not record stacks, and with
+// SYSCOPE_PROFILE_RATE=0 or off.
+type Stacks struct {
+	// ProfileRateNS is SYSCOPE_PROFILE_RATE in ns: a call at least this
+	// long is always recorded, a shorter one with probability
+	// duration/rate and weights scaled to match (the block profile's rule).
+	ProfileRateNS uint64 `json:"profile_rate_ns"`
+	// Capacity is the fixed size of the runtime's stack table.
+	Capacity int `json:"capacity"`
+	// Truncated is true when some records did not fit the table and went
+	// to the one stack marked Truncated.
+	Truncated bool    `json:"truncated"`
+	Stacks    []Stack `json:"stacks"`
+}
+
+// Stack is one recorded stack. Calls and TimeNS are sampled, scaled so
+// that their expected totals are the true ones; LostP, Retakes and
+// Threads are exact: over all stacks they sum to the dump's lost-P exits
+// (LostPEvents), sysmon_retake and thread_create.
+type Stack struct {
+	// Frames, innermost first, inlined frames expanded as
+	// runtime.CallersFrames expands them. Empty on the truncated stack.
+	Frames []Site `json:"frames"`
+	// Syscall names the system call, where the stack is one's.
+	Syscall string `json:"syscall,omitempty"`
+	// Path is PathSyscall or PathRaw, or empty when the stack is not a
+	// system call's (a cgo call, a go statement, the runtime's own cause
+	// of a thread).
+	Path     string `json:"path,omitempty"`
+	Calls    uint64 `json:"calls,omitempty"`
+	TimeNS   uint64 `json:"time_ns,omitempty"`
+	LostP    uint64 `json:"lost_p,omitempty"`
+	Retakes  uint64 `json:"retakes,omitempty"`
+	Threads  uint64 `json:"threads,omitempty"`
+	Inflight uint64 `json:"inflight,omitempty"`
+	// Truncated marks the stack that collects what did not fit.
+	Truncated bool `json:"truncated,omitempty"`
 }

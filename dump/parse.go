@@ -61,6 +61,7 @@ type wire struct {
 	Unsupported  []string           `json:"unsupported"`
 	Syscalls     []Syscall          `json:"syscalls"`
 	RawLongNS    uint64             `json:"raw_long_ns"`
+	Stacks       *Stacks            `json:"stacks"`
 }
 
 // Parse decodes and validates one dump. Unknown fields and unknown event
@@ -128,6 +129,7 @@ func Parse(data []byte) (*Dump, error) {
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
 		RawLongNS:    w.RawLongNS,
+		Stacks:       w.Stacks,
 	}
 	if w.Consistent == nil {
 		return nil, errors.New(`missing "consistent"`)
@@ -205,6 +207,45 @@ func (d *Dump) validate() error {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {
 			return fmt.Errorf("syscalls[%d] (%s): %w", i, s.Name, err)
 		}
+	}
+	if d.Stacks != nil {
+		if err := d.Stacks.validate(); err != nil {
+			return fmt.Errorf("stacks: %w", err)
+		}
+	}
+	return nil
+}
+
+// validate checks what a profile built from the stacks relies on. A dump
+// without stacks is valid: Dump.Stacks is then nil.
+func (s *Stacks) validate() error {
+	if s.Capacity <= 0 {
+		return fmt.Errorf("capacity %d is not a table size", s.Capacity)
+	}
+	truncated := 0
+	for i, st := range s.Stacks {
+		switch {
+		case st.Path != "" && st.Path != PathSyscall && st.Path != PathRaw:
+			return fmt.Errorf("stacks[%d]: path %q is not %s or %s", i, st.Path, PathSyscall, PathRaw)
+		case st.Truncated && len(st.Frames) != 0:
+			return fmt.Errorf("stacks[%d]: the truncated stack has %d frames, want none", i, len(st.Frames))
+		case !st.Truncated && len(st.Frames) == 0:
+			return fmt.Errorf("stacks[%d]: no frames", i)
+		}
+		for j, f := range st.Frames {
+			if f.Func == "" {
+				return fmt.Errorf("stacks[%d].frames[%d]: missing func", i, j)
+			}
+		}
+		if st.Truncated {
+			truncated++
+		}
+	}
+	if truncated > 1 {
+		return fmt.Errorf("%d stacks are marked truncated, want at most one", truncated)
+	}
+	if truncated == 1 && !s.Truncated {
+		return errors.New("a stack is marked truncated but the table is not")
 	}
 	return nil
 }

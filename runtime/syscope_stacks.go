@@ -61,6 +61,12 @@ const (
 	syscopeMarkThread = 1 << 40
 	syscopeMarkMask   = 1<<20 - 1
 
+	// syscopeStkExpanded, in a stack's n, marks PCs from callers or
+	// gcallers, which expand inlined frames already; a frame-pointer walk
+	// gives one return address per physical frame.
+	syscopeStkExpanded = 1 << 16
+	syscopeStkCount    = syscopeStkExpanded - 1
+
 	// Sampled call counts are fixed point with syscopeCallFrac fraction bits.
 	syscopeCallFrac = 16
 
@@ -133,11 +139,19 @@ func syscopeProfInit(tkPerNs float64) {
 	syscopeProf = true
 }
 
-// syscopeSeed starts an M's random sequence (xorshift: never zero).
+// syscopeSeed readies a new M record: it starts the sampler's random
+// sequence (xorshift: never zero) and, while profiling, gives every slot
+// a key no call has, so that even the first call of trap 0 (read), which
+// would match an empty slot, takes the profiling path.
 //
 //go:nosplit
 func syscopeSeed(r *syscopeM, salt uintptr) {
 	r.rand = syscopeTicks()*0x9e3779b97f4a7c15 ^ uint64(salt) | 1
+	if syscopeProf {
+		for i := range r.slots {
+			r.slots[i].key = ^uint64(0)
+		}
+	}
 }
 
 // syscopeSample runs on the wrappers' profiling path (syscope_amd64.s),
@@ -226,8 +240,13 @@ func syscopeWalkG(r *syscopeM, gp *g) int {
 //
 //go:nosplit
 func syscopeStackFind(key uint64, pcs *[syscopeStackDepth]uintptr, n int) *syscopeStk {
+	if n&syscopeStkCount == 0 { // nothing to unwind: counted, but on no stack
+		syscopeStore64(&syscopeStksTruncated, 1)
+		return &syscopeStks[syscopeStackCap]
+	}
 	h := key*0x9e3779b97f4a7c15 ^ uint64(n)
-	for i := 0; i < n; i++ {
+	k := n & syscopeStkCount
+	for i := 0; i < k; i++ {
 		h = (h ^ uint64(pcs[i])) * 0x100000001b3
 	}
 	if h == 0 {
@@ -241,7 +260,7 @@ probe:
 			if syscopeCas64(&e.hash, 0, h) {
 				e.key = key
 				e.n = uint64(n)
-				for j := 0; j < n; j++ {
+				for j := 0; j < k; j++ {
 					e.pc[j] = pcs[j]
 				}
 				syscopeStore64(&e.ready, 1)
@@ -260,7 +279,7 @@ probe:
 		if e.key != key || e.n != uint64(n) {
 			continue
 		}
-		for j := 0; j < n; j++ {
+		for j := 0; j < k; j++ {
 			if e.pc[j] != pcs[j] {
 				continue probe
 			}
@@ -449,10 +468,7 @@ func syscopeStacksCollect() {
 		default:
 			k = gcallers(gp, 0, syscopeStksBuf[:])
 		}
-		e := &syscopeStks[syscopeStackCap]
-		if k > 0 {
-			e = syscopeStackFind(key, &syscopeStksBuf, k)
-		}
+		e := syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded)
 		s := &syscopeStksSnap[(uintptr(unsafe.Pointer(e))-uintptr(unsafe.Pointer(&syscopeStks[0])))/unsafe.Sizeof(syscopeStks[0])]
 		s.lost += mark & syscopeMarkMask
 		s.retakes += mark / syscopeMarkRetake & syscopeMarkMask
@@ -547,12 +563,26 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		first = false
 		syscopeS(`{"frames":[`)
 		if i < syscopeStackCap {
-			frames := CallersFrames(e.pc[:e.n])
-			sep, lead := false, true
+			// Leading frames of syscope's own hooks are where the stack
+			// was taken, not who made the call: they are left out, unless
+			// nothing else is there.
+			lead := false
+			pcs := syscopeExpand(e)
+			frames := CallersFrames(pcs)
 			for {
 				f, more := frames.Next()
-				// Leading frames of syscope's own hooks are where the
-				// stack was taken, not who made the call.
+				if !syscopeHasPrefix(f.Function, "runtime.syscope") {
+					lead = f.Function != ""
+					break
+				}
+				if !more {
+					break
+				}
+			}
+			sep := false
+			frames = CallersFrames(pcs)
+			for {
+				f, more := frames.Next()
 				if lead && syscopeHasPrefix(f.Function, "runtime.syscope") {
 					f.Function = ""
 				} else {
@@ -574,6 +604,9 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 				if !more {
 					break
 				}
+			}
+			if !sep { // no PC resolved to a function
+				syscopeS(`{"func":"unknown","file":"","line":0}`)
 			}
 		}
 		syscopeS("]")
@@ -606,6 +639,24 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		syscopeS("}")
 	}
 	syscopeS("]}")
+}
+
+// syscopeExpand returns e's PCs as callers would give them, inlined
+// frames expanded: a frame-pointer walk has one return address per
+// physical frame, which runtime_expandFinalInlineFrame (what
+// runtime/pprof uses for the same) expands on every release.
+func syscopeExpand(e *syscopeStk) []uintptr {
+	n := int(e.n & syscopeStkCount)
+	if e.n&syscopeStkExpanded != 0 {
+		return e.pc[:n]
+	}
+	var out []uintptr
+	var one [1]uintptr
+	for _, pc := range e.pc[:n] {
+		one[0] = pc
+		out = append(out, runtime_expandFinalInlineFrame(one[:])...)
+	}
+	return out
 }
 
 // syscopeField writes a non-zero count with its key.
