@@ -34,6 +34,10 @@
 //	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
+//	stacks file absent | stacks file FUNC[@SYSCALL] FIELD OP N
+//	                                the dump has no stacks, or FIELD summed over
+//	                                the stacks with a frame of FUNC compares with
+//	                                N; see cmdStacks in stacks.go
 //	setid uid|gid file              gives file to user nobody (uid) or group
 //	                                nogroup (gid) and sets its setuid or setgid
 //	                                bit; it needs root and fails, never skips,
@@ -80,6 +84,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
+	"stacks":    cmdStacks,
 	"strace":    cmdStrace,
 }
 
