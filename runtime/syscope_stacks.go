@@ -340,6 +340,9 @@ func syscopeLostHere(mp *m) {
 //go:nosplit
 func syscopeSlowMark(gp *g) {
 	if syscopeProf {
+		if r := getg().m.syscope; r != nil {
+			gp.syscopeKey = r.key // the call's M: gp may resume on another
+		}
 		syscopeXadd64(&gp.syscopeMark, syscopeMarkLost)
 	}
 }
@@ -354,7 +357,7 @@ func syscopeSlowTail(gp *g) {
 		return
 	}
 	n := syscopeWalk(&r.pcs, 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
-	st := syscopeStackFind(r.key, &r.pcs, n)
+	st := syscopeStackFind(gp.syscopeKey, &r.pcs, n)
 	syscopeAddMark(st, syscopeXchg64(&gp.syscopeMark, 0))
 }
 
@@ -404,9 +407,9 @@ func syscopeRetakeDone() {
 // syscopeThread charges the thread newm1 is creating to its cause: the
 // goroutine whose P sysmon handed off (marked, see syscopeRetakeMark),
 // else the goroutine on this M, whose work woke an M, else the runtime
-// frames of this g0 (sysmon, the template thread, ...).
-//
-//go:nosplit
+// frames of this g0 (sysmon, the template thread, ...). newm1 may split
+// its stack, and so may this; it runs without a P from sysmon, so it
+// only reads and uses atomics.
 func syscopeThread() {
 	if !syscopeProf {
 		return
@@ -421,8 +424,19 @@ func syscopeThread() {
 		return
 	}
 	var n int
-	if gp := mp.curg; gp != nil {
+	if gp := mp.curg; gp == getg() {
 		n = syscopeWalkG(r, gp)
+	} else if gp != nil {
+		// On g0 above gp: mcall saved the return address into the
+		// function that called it, systemstack left it at sched.sp
+		// (sched.pc names systemstack_switch), and both saved that
+		// function's frame pointer.
+		pc := gp.sched.pc
+		if f := findfunc(pc); f.valid() && funcname(f) == "runtime.systemstack_switch" {
+			pc = *(*uintptr)(unsafe.Pointer(gp.sched.sp))
+		}
+		r.pcs[0] = pc
+		n = syscopeWalk(&r.pcs, 1, gp.sched.bp, gp.stack.lo, gp.stack.hi)
 	} else {
 		n = syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
 	}
@@ -563,15 +577,15 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		first = false
 		syscopeS(`{"frames":[`)
 		if i < syscopeStackCap {
-			// Leading frames of syscope's own hooks are where the stack
-			// was taken, not who made the call: they are left out, unless
-			// nothing else is there.
+			// Leading frames of syscope's hooks and of exitsyscall are
+			// where the stack was taken, not who made the call: they are
+			// left out, unless nothing else is there.
 			lead := false
 			pcs := syscopeExpand(e)
 			frames := CallersFrames(pcs)
 			for {
 				f, more := frames.Next()
-				if !syscopeHasPrefix(f.Function, "runtime.syscope") {
+				if !syscopeHook(f.Function) {
 					lead = f.Function != ""
 					break
 				}
@@ -583,7 +597,7 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 			frames = CallersFrames(pcs)
 			for {
 				f, more := frames.Next()
-				if lead && syscopeHasPrefix(f.Function, "runtime.syscope") {
+				if lead && syscopeHook(f.Function) {
 					f.Function = ""
 				} else {
 					lead = false
@@ -657,6 +671,11 @@ func syscopeExpand(e *syscopeStk) []uintptr {
 		out = append(out, runtime_expandFinalInlineFrame(one[:])...)
 	}
 	return out
+}
+
+// syscopeHook reports a function in which stacks are taken.
+func syscopeHook(fn string) bool {
+	return syscopeHasPrefix(fn, "runtime.syscope") || syscopeHasPrefix(fn, "runtime.exitsyscall")
 }
 
 // syscopeField writes a non-zero count with its key.
