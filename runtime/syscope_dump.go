@@ -157,7 +157,7 @@ var syscopeOut struct {
 	fd  uintptr
 	n   int
 	err uintptr
-	buf [32 << 10]byte
+	buf [256 << 10]byte // most dumps, stacks included, in one write
 	num [24]byte
 }
 
