@@ -176,6 +176,42 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	BSRQ	AX, AX \
 	INCQ	syscopeSlot_hist(CX)(AX*8)
 
+// SYSCOPE_RECORD(r) loads the current M's record into r.
+#define SYSCOPE_RECORD(r) \
+	get_tls(r) \
+	MOVQ	g(r), r \
+	MOVQ	g_m(r), r \
+	MOVQ	m_syscope(r), r
+
+// SYSCOPE_PROFILE(sampled) is the block profile's rule for a call of AX
+// ticks: it jumps to sampled when the call is at least the rate
+// (syscopeProfTk, below 2^32), or else with probability AX/rate: u, the
+// top half of the M's next xorshift64 number times the rate, over 2^32,
+// is uniform in [0, rate), and the call is sampled when u < AX. It falls
+// through otherwise, with only DX and R13 changed.
+#define SYSCOPE_PROFILE(sampled) \
+	CMPQ	AX, runtime·syscopeProfTk(SB) \
+	JCC	sampled \
+	SYSCOPE_RECORD(R13) \
+	PUSHQ	BX \
+	MOVQ	syscopeM_rand(R13), DX \
+	MOVQ	DX, BX \
+	SHLQ	$13, BX \
+	XORQ	BX, DX \
+	MOVQ	DX, BX \
+	SHRQ	$7, BX \
+	XORQ	BX, DX \
+	MOVQ	DX, BX \
+	SHLQ	$17, BX \
+	XORQ	BX, DX \
+	MOVQ	DX, syscopeM_rand(R13) \
+	POPQ	BX \
+	SHRQ	$32, DX \
+	IMULQ	runtime·syscopeProfTk(SB), DX \
+	SHRQ	$32, DX \
+	CMPQ	DX, AX \
+	JCS	sampled
+
 // SYSCOPE_SAMPLE(ret) hands the call of AX ticks with key R12 to
 // syscopeSample (syscope_stacks.go), with the wrapper's return address,
 // ret(SP), and BP, the frame pointer of the function it returns to, saving
@@ -215,7 +251,8 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // away from the syscall path's. It holds both paths' evictions too: while
 // profiling, every slot's key has syscopeProfBit, so every call comes
 // to "evict" or "rawevict", matches or evicts the slot with the bit, and
-// goes through SYSCOPE_SAMPLE before it is recorded. With profiling off
+// goes through SYSCOPE_PROFILE, and SYSCOPE_SAMPLE when it is sampled,
+// before it is recorded. With profiling off
 // the hot path has no instruction more. A long raw call made while the M holds a
 // P kept that P from every other goroutine: it is counted, and the call
 // site of the longest is kept. ret(SP) is the return address of the
@@ -266,6 +303,9 @@ rawprof: \
 	JEQ	rawprofslot \
 	SYSCOPE_EVICT \
 rawprofslot: \
+	SYSCOPE_PROFILE(rawsampled) \
+	JMP	rawrecord \
+rawsampled: \
 	SYSCOPE_SAMPLE(ret) \
 	JMP	rawrecord \
 evict: \
@@ -274,11 +314,16 @@ evict: \
 	SYSCOPE_EVICT \
 	JMP	record \
 prof: \
+	SYSCOPE_RECORD(R13) \
+	MOVQ	R12, syscopeM_key(R13) \
 	BTSQ	$62, R12 \
 	CMPQ	syscopeSlot_key(CX), R12 \
 	JEQ	profslot \
 	SYSCOPE_EVICT \
 profslot: \
+	SYSCOPE_PROFILE(sampled) \
+	JMP	record \
+sampled: \
 	SYSCOPE_SAMPLE(ret) \
 	JMP	record
 

@@ -87,8 +87,9 @@ type syscopeM struct {
 	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
 	// time calls, indexed as syscopeRtSite (generated per release).
 	rt [syscopeRtSites]uint64
-	// Stack capture (syscope_stacks.go): the sampler's random state, the
-	// trap of the M's latest syscall-path call while profiling, the
+	// Stack capture (syscope_stacks.go): the sampler's random state and
+	// the trap of the M's latest syscall-path call while profiling (the
+	// wrappers write both, syscope_amd64.s), the
 	// goroutine sysmon's hand-off is for (a *g as uintptr), and the
 	// buffer the hooks unwind into.
 	rand  uint64

@@ -135,6 +135,10 @@ func syscopeProfInit(tkPerNs float64) {
 	if tk == 0 {
 		tk = 1
 	}
+	if tk >= 1<<32 { // the wrappers' draw needs a rate below 2^32 ticks (about a second)
+		tk = 1<<32 - 1
+		syscopeProfNs = int64(float64(tk) / tkPerNs)
+	}
 	syscopeProfTk = tk
 	syscopeProf = true
 }
@@ -154,22 +158,20 @@ func syscopeSeed(r *syscopeM, salt uintptr) {
 	}
 }
 
-// syscopeSample runs on the wrappers' profiling path (syscope_amd64.s),
-// after a call of dt ticks with key (its trap, syscopeRawBit on the raw
-// path, syscopeProfBit set); pc is the wrapper's return address and bp
-// the frame pointer of the function it returns to. The block profile's
-// rule: a call of at least the rate is recorded as it is; a shorter one
-// with probability dt/rate, counted rate/dt times and rate long, so the
-// expected totals are the true ones.
+// syscopeSample records a sampled call (see SYSCOPE_PROFILE in
+// syscope_amd64.s, which draws it by the block profile's rule: a call of
+// at least the rate always, a shorter one with probability dt/rate) of
+// dt ticks with key (its trap, syscopeRawBit on the raw path,
+// syscopeProfBit set); pc is the wrapper's return address and bp the
+// frame pointer of the function it returns to. A call shorter than the
+// rate counts rate/dt times and rate long, so that the expected totals
+// are the true ones.
 //
 //go:nosplit
 func syscopeSample(pc, bp uintptr, key, dt uint64) {
 	gp := getg()
 	r := gp.m.syscope
 	key &^= syscopeProfBit
-	if key&syscopeRawBit == 0 {
-		r.key = key // the trap of this M's latest syscall-path call, for its exit
-	}
 	d := syscopeProfTk
 	if d == 0 || dt == 0 {
 		return
@@ -178,20 +180,6 @@ func syscopeSample(pc, bp uintptr, key, dt uint64) {
 	if dt >= 1<<62 {
 		ticks = 0 // ticks read on two unsynchronised CPUs: no duration
 	} else if dt < d {
-		x := r.rand
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		r.rand = x
-		var u uint64
-		if d < 1<<32 {
-			u = (x >> 32) * d >> 32
-		} else {
-			u = x % d
-		}
-		if u >= dt {
-			return
-		}
 		calls, ticks = (d<<syscopeCallFrac)/dt, d
 	}
 	r.pcs[0] = pc
