@@ -70,8 +70,8 @@ const (
 	// Sampled call counts are fixed point with syscopeCallFrac fraction bits.
 	syscopeCallFrac = 16
 
-	// syscopeProfDefaultNs is SYSCOPE_PROFILE_RATE's default: 10µs.
-	syscopeProfDefaultNs = 10000
+	// syscopeProfDefaultNs is SYSCOPE_PROFILE_RATE's default: 100µs (docs/stacks.md has its cost).
+	syscopeProfDefaultNs = 100000
 )
 
 // syscopeStk is one stack of the table. hash is claimed by CAS; key, n
@@ -125,7 +125,7 @@ func syscopeProfInit(tkPerNs float64) {
 		} else if d, ok := syscopeParseDuration(s); ok {
 			syscopeProfNs = d
 		} else {
-			print("syscope: SYSCOPE_PROFILE_RATE=", s, " is not a duration such as 10us or 1ms, nor 0 or off; using 10us\n")
+			print("syscope: SYSCOPE_PROFILE_RATE=", s, " is not a duration such as 10us or 1ms, nor 0 or off; using 100us\n")
 		}
 	}
 	if syscopeProfNs <= 0 {

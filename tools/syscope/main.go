@@ -156,6 +156,14 @@
 //     told about) made while the thread held a P counts as long: an
 //     integer with unit ns, us, µs, ms or s, 1ms by default. A value it
 //     cannot read costs one line on standard error and keeps 1ms.
+//   - SYSCOPE_PROFILE_RATE=d sets how the dump's call-site stacks sample
+//     syscall- and raw-path calls, by the block profile's rule: every
+//     call of at least d, a shorter one with probability duration/d,
+//     scaled so that the expected totals are the true ones. 100us by
+//     default; 1ns records every call; 0 or off records no stacks. A
+//     value it cannot read costs one line on standard error and keeps
+//     100us. The lost Ps, retakes and threads on the stacks are exact at
+//     any rate but 0 (docs/stacks.md).
 //
 // # The dump
 //
