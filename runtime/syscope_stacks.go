@@ -437,10 +437,16 @@ func syscopeThread() {
 // a system call, and those with marks not yet in the table, are unwound
 // here (gcallers: they are stopped), adding zero-count entries to the
 // table when their stack is new.
+//
+// A dump taken as the program crashes (a throw, a fatal signal: the world
+// is not stopped, and the dump may run on g0 or the signal stack, where
+// nothing may allocate) reads no other goroutine's stack: what it would
+// unwind goes to the truncated stack, so the totals still hold.
 func syscopeStacksCollect() {
 	if !syscopeProf {
 		return
 	}
+	safe := syscopeStacksSafe()
 	for i := range syscopeStks {
 		e, s := &syscopeStks[i], &syscopeStksSnap[i]
 		s.calls, s.ticks = syscopeLoad64(&e.calls), syscopeLoad64(&e.ticks)
@@ -458,11 +464,12 @@ func syscopeStacksCollect() {
 			continue
 		}
 		key := uint64(syscopeKeyNone)
-		if in && gp.m != nil && gp.m.syscopeOpen {
+		if safe && in && gp.m != nil && gp.m.syscopeOpen {
 			key = syscopeInflightTrap(gp.m)
 		}
 		k := 0
 		switch {
+		case !safe:
 		case gp == me:
 			k = callers(1, syscopeStksBuf[:])
 		case st == _Grunning || st == _Gdead:
@@ -479,6 +486,14 @@ func syscopeStacksCollect() {
 			s.inflight++
 		}
 	}
+}
+
+// syscopeStacksSafe reports whether the dump runs where it may unwind
+// other goroutines and allocate: on a user goroutine, not dying.
+func syscopeStacksSafe() bool {
+	gp := getg()
+	mp := gp.m
+	return mp != nil && gp == mp.curg && mp.dying == 0 && mp.mallocing == 0
 }
 
 // syscopeInflightTrap reads the number of the system call mp's thread
@@ -550,6 +565,7 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 	}
 	syscopeS(`,"stacks":[`)
 	first := true
+	safe := syscopeStacksSafe()
 	for i := range syscopeStks {
 		s := &syscopeStksSnap[i]
 		if s.calls == 0 && s.ticks == 0 && s.lost == 0 && s.retakes == 0 && s.threads == 0 && s.inflight == 0 {
@@ -564,7 +580,9 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		}
 		first = false
 		syscopeS(`{"frames":[`)
-		if i < syscopeStackCap {
+		if i < syscopeStackCap && !safe {
+			syscopeFramesRaw(e)
+		} else if i < syscopeStackCap {
 			// Leading frames of syscope's hooks and of exitsyscall are
 			// where the stack was taken, not who made the call: they are
 			// left out, unless nothing else is there.
@@ -641,6 +659,38 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		syscopeS("}")
 	}
 	syscopeS("]}")
+}
+
+// syscopeFramesRaw writes e's frames without allocating, for a dump
+// taken as the program crashes: one frame per PC, inlined frames not
+// expanded.
+func syscopeFramesRaw(e *syscopeStk) {
+	sep := false
+	for _, pc := range e.pc[:e.n&syscopeStkCount] {
+		f := findfunc(pc - 1)
+		if !f.valid() {
+			continue
+		}
+		name := funcname(f)
+		if !sep && syscopeHook(name) {
+			continue
+		}
+		file, line := funcline(f, pc-1)
+		if sep {
+			syscopeS(",")
+		}
+		sep = true
+		syscopeS(`{"func":`)
+		syscopeQ(name)
+		syscopeS(`,"file":`)
+		syscopeQ(file)
+		syscopeS(`,"line":`)
+		syscopeI(int64(line))
+		syscopeS("}")
+	}
+	if !sep {
+		syscopeS(`{"func":"unknown","file":"","line":0}`)
+	}
 }
 
 // syscopeExpand returns e's PCs as callers would give them, inlined
