@@ -44,7 +44,9 @@
 // runs each binary in its package's directory. go test's cache knows
 // nothing of SYSCOPE_OUT, and a cached result writes no dump, so without
 // a -count of the user's (on the command line or in GOFLAGS) test adds
-// -count=1 and says so on standard error.
+// -count=1 and says so on standard error. On a release before go1.24,
+// whose vet reads package files from disk and not through the overlay,
+// test adds -vet=off unless -vet is given, and says so too.
 // -n prints the go command that would run, as one line for sh with the
 // environment it needs (GOROOT=... GOTOOLCHAIN=local), on standard output
 // and runs nothing; it still makes the overlay, or finds it in the cache,

@@ -153,3 +153,21 @@ func TestReportSeveral(t *testing.T) {
 		t.Errorf("report with a missing dump: exit status %d, stderr %q", status, stderr)
 	}
 }
+
+func TestVetArgs(t *testing.T) {
+	for _, c := range []struct {
+		release string
+		args    []string
+		want    string
+	}{
+		{"go1.16.15", []string{"./..."}, "-vet=off"},
+		{"go1.23.12", nil, "-vet=off"},
+		{"go1.23.12", []string{"-vet=atomic", "./..."}, ""},
+		{"go1.24.0", nil, ""},
+		{"go1.26.8", []string{"./..."}, ""},
+	} {
+		if got := strings.Join(vetArgs(c.release, c.args), " "); got != c.want {
+			t.Errorf("vetArgs(%s, %q) = %q, want %q", c.release, c.args, got, c.want)
+		}
+	}
+}
