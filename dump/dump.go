@@ -40,6 +40,19 @@ type Dump struct {
 	// RawLongNS is the threshold above which a raw call counts as long
 	// (SYSCOPE_RAW_LONG, 1ms by default).
 	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
+	// Dumps is the number of process dumps summed into this one by Sum,
+	// and Sources the files it read; both are absent from the dump a
+	// process writes, which is one (see Count).
+	Dumps   int      `json:"dumps,omitempty"`
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Count is the number of process dumps d holds: 1, or Dumps for a sum.
+func (d *Dump) Count() int {
+	if d.Dumps > 0 {
+		return d.Dumps
+	}
+	return 1
 }
 
 // The paths by which a SYSCALL instruction is reached.
