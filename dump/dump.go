@@ -1,12 +1,3 @@
-// Package dump reads the JSON file that a syscope-instrumented program
-// writes at exit: per-syscall latency histograms plus counters of the Go
-// scheduler events on the syscall entry and exit paths.
-//
-// The reader is strict about what a report depends on (schema, every known
-// event, histogram shapes) so a broken or foreign file fails loudly instead
-// of producing a plausible-looking but wrong report, and lenient about
-// additions (unknown fields and event keys) so newer runtimes writing
-// syscope/v1 stay readable.
 package dump
 
 // SchemaV1 is the only schema this package reads.
