@@ -83,8 +83,8 @@
 //     scheduler is never told.
 //   - runtime: the runtime's own SYSCALL instructions, in its assembly
 //     (futex, nanosleep, mmap, clone, tgkill, rt_sigaction, ...).
-//   - vdso: the vDSO time calls of nanotime1 and time.now, which make no
-//     SYSCALL at all.
+//   - vdso: the vDSO time calls of nanotime1 and time.now (walltime1
+//     where a release has it), which make no SYSCALL at all.
 //
 // Each SYSCALL instruction in Go's own packages (syscall, the runtime and
 // its internal syscall package) is counted on exactly one of the first
