@@ -35,19 +35,20 @@
 // per path (and the unknown row, from unix.Sync in another program), the
 // lists cut short with "...":
 //
-//	{"schema":"syscope/v1","go_version":"go1.26.8","plan":"go1.26","consistent":true,
-//	 "raw_long_ns":1000000,"hist_bounds_ns":[0,1,3,7,15,30,60,121,243,487,...,18446744073709551615],
-//	 "events":{"enter":10,"enter_cgo":0,...,"exit_fast_kept_p":10,...,"thread_create":4,"preempt_sent":1,
-//	  "preempt_in_syscall":0,"inflight":0},
+//	{"schema":"syscope/v1","go_version":"go1.26.8","plan":"go1.26",
+//	 "syscope_version":"(devel), overlay 4b3abe2503c769e0","consistent":true,"raw_long_ns":1000000,
+//	 "hist_bounds_ns":[0,1,3,7,15,30,60,121,243,487,...,18446744073709551615],
+//	 "events":{"enter":10,"enter_cgo":0,...,"exit_fast_kept_p":10,...,"handoff_startm":2,"thread_create":4,
+//	  "preempt_sent":0,"preempt_in_syscall":0,"inflight":0},
 //	 "unsupported":[],
 //	 "syscalls":[
-//	  {"trap":0,"name":"read","path":"syscall","calls":2,"errors":0,"eintr":0,"total_ns":5072,"max_ns":4601,
+//	  {"trap":0,"name":"read","path":"syscall","calls":2,"errors":0,"eintr":0,"total_ns":5484,"max_ns":5095,
 //	   "hist":[0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,...]},
-//	  {"trap":35,"name":"nanosleep","path":"raw","calls":1,"errors":0,"eintr":0,"total_ns":5276891,"max_ns":5276891,
-//	   "long":1,"long_max_ns":5276891,"long_site":{"func":"main.main","file":"/tmp/readme-ex/main.go","line":14},
+//	  {"trap":35,"name":"nanosleep","path":"raw","calls":1,"errors":0,"eintr":0,"total_ns":5074048,"max_ns":5074048,
+//	   "long":1,"long_max_ns":5074048,"long_site":{"func":"main.main","file":"/tmp/readme-ex/main.go","line":14},
 //	   "hist":[0,...,0,1,0,...]},
 //	  {"trap":186,"name":"gettid","path":"runtime","func":"runtime.clone","calls":4,"eintr":0},
-//	  {"trap":228,"name":"clock_gettime","path":"vdso","func":"runtime.nanotime1","calls":683,"eintr":0},
+//	  {"trap":228,"name":"clock_gettime","path":"vdso","func":"runtime.nanotime1","calls":880,"eintr":0},
 //	  {"trap":-1,"name":"unknown","path":"syscall","calls":4,"timed":false}]}
 //
 // The top-level fields:
@@ -55,6 +56,9 @@
 //   - schema: always "syscope/v1".
 //   - go_version: the release that built the program (runtime.Version).
 //   - plan: the hook plan that instrumented it (patches/NAME.plan).
+//   - syscope_version: the syscope that made the overlay, and the
+//     overlay's key, as `syscope check` prints them. Dumps of a syscope
+//     that did not record it lack it.
 //   - consistent: whether the snapshot balanced; see above.
 //   - raw_long_ns: the threshold of a long raw call.
 //   - hist_bounds_ns: hist_bounds_ns[i] is the exclusive upper bound, in
@@ -63,7 +67,9 @@
 //     bounds depend on the machine's tick rate. They strictly increase.
 //   - events: every scheduler event by name (see [Events]) and inflight,
 //     the goroutines in a system call when the dump was taken, read from
-//     their states. Zeros are written too.
+//     their states. Zeros are written too. A dump from an older runtime
+//     may lack an event; it reads as absent ([Dump.Has], [Dump.Absent]),
+//     never as zero.
 //   - unsupported: the events that cannot occur on this release. Their
 //     zero means "not measured", and reports print n/a.
 //   - syscalls: the rows, described below.
@@ -127,8 +133,11 @@
 // [Read] and [Parse] fail, with an error that names the cause, on what a
 // report depends on: an empty or truncated file, one that is not a dump
 // ([ErrEmpty], [ErrTruncated], [ErrNotDump]), a schema other than
-// syscope/v1 ([SchemaError]), and histograms or bounds of the wrong shape.
-// They accept fields and event keys they do not know, so that a newer
-// runtime writing syscope/v1 stays readable. [Dump.Check] tests
-// conservation: enter + enter_block = every exit_* event + inflight.
+// syscope/v1 ([SchemaError]), a missing events object, and histograms or
+// bounds of the wrong shape. They accept fields and event keys they do
+// not know (a newer runtime) and dumps that lack events (an older one),
+// so that every dump of schema syscope/v1 stays readable. [Dump.Check]
+// tests conservation, enter + enter_block = every exit_* event +
+// inflight; a figure that needs an event the dump lacks returns an
+// [AbsentError] instead of reading it as zero.
 package dump
