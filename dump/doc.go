@@ -16,8 +16,13 @@
 //     [Dump.Check]); if they never do, the dump says "consistent": false.
 //   - The text goes to FILE.syscope-tmp.PID, which is then renamed to
 //     FILE, so a reader never sees half a dump. If FILE is a symbolic
-//     link, the rename replaces the link and writes nothing through it;
-//     if FILE is a directory, the rename fails.
+//     link, the rename replaces the link and writes nothing through it.
+//   - SYSCOPE_OUT may name a directory instead, as GOCOVERDIR does: it
+//     ends in "/" or names a directory that exists. Each process then
+//     writes PROG.PID.json there (PROG the base name of os.Args[0]), or
+//     PROG.PID.N.json when that name is taken, so no dump replaces
+//     another. A missing directory costs one line on standard error.
+//     `syscope report DIR` sums every dump in it.
 //   - A dump that cannot be written costs one line on standard error
 //     (syscope: cannot write dump to FILE: errno N). The program's output
 //     and exit status do not change.

@@ -20,9 +20,12 @@
 //
 // # Commands
 //
-// overlay makes the overlay for a toolchain: patched copies of
-// runtime/proc.go, runtime2.go, cgocall.go and syscall/syscall_linux.go,
-// plus syscope's own runtime and syscall files. The toolchain is the one
+// overlay makes the overlay for a toolchain: patched copies of the
+// runtime's scheduler files (proc.go, runtime2.go, cgocall.go,
+// signal_unix.go, runtime.go), of the assembly that makes system calls
+// (runtime/sys_linux_amd64.s, syscall/asm_linux_amd64.s and, from go1.19,
+// internal/runtime/syscall's wrapper), plus syscope's own runtime files;
+// patches/README.md lists them per plan. The toolchain is the one
 // `go env GOROOT` names (GOTOOLCHAIN is honoured) unless -goroot is set.
 // Without -o the overlay goes to a cache directory keyed by the release
 // and a hash of the files it patched ($SYSCOPE_CACHE, default
