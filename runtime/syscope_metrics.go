@@ -80,30 +80,44 @@ func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) 
 // syscopeMetricsTake folds the counters as the dump does and keeps the
 // metrics' sums of them. Once the exit dump has begun (syscopeDumped),
 // syscopeSnap is the dump's: a Read then keeps the previous snapshot.
+//
+// Unlike the dump it does not stop the world, so a thread that evicts a
+// slot while the fold runs (syscopeFlush moves its figures to the
+// globals) can leave some calls out of one Read; they count in the next.
+// So that a reader never sees a counter go down (Prometheus would take
+// it for a reset), every counter keeps the largest value a Read has
+// given, and a path's calls are its histogram's total, so the two agree
+// within a Read.
 func syscopeMetricsTake() {
 	s := &syscopeMetricsSnap
 	lock(&sched.lock)
 	if syscopeDumped == 0 {
 		syscopeCollect()
 		d := &syscopeSnap
-		s.ev = d.ev
+		for i := range d.ev {
+			s.ev[i] = syscopeMax64(s.ev[i], d.ev[i])
+		}
 		s.inflight = d.inflight
 		for p := range d.stat {
-			var calls, errors uint64
-			h := &s.hist[p]
-			*h = [syscopeBuckets]uint64{}
+			var h [syscopeBuckets]uint64
+			var errors uint64
 			for t := range d.stat[p] {
 				st := &d.stat[p][t]
 				if st.calls == 0 {
 					continue
 				}
-				calls += st.calls
 				errors += st.errors
 				for b := range st.hist {
 					h[b] += st.hist[b]
 				}
 			}
-			s.calls[p], s.errors[p] = calls, errors
+			var calls uint64
+			for b := range h {
+				s.hist[p][b] = syscopeMax64(s.hist[p][b], h[b])
+				calls += s.hist[p][b]
+			}
+			s.calls[p] = calls
+			s.errors[p] = syscopeMax64(s.errors[p], errors)
 		}
 		var calls, eintr uint64
 		for i := range d.rt {
@@ -112,12 +126,20 @@ func syscopeMetricsTake() {
 				eintr += syscopeRtEintr[i]
 			}
 		}
-		s.calls[syscopePathRuntime], s.errors[syscopePathRuntime] = calls, eintr
+		s.calls[syscopePathRuntime] = syscopeMax64(s.calls[syscopePathRuntime], calls)
+		s.errors[syscopePathRuntime] = syscopeMax64(s.errors[syscopePathRuntime], eintr)
 	}
 	unlock(&sched.lock)
 	if s.bounds == nil {
 		s.bounds = syscopeMetricBounds()
 	}
+}
+
+func syscopeMax64(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // syscopeMetricBounds returns the latency buckets' boundaries in seconds:
