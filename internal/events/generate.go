@@ -133,9 +133,19 @@ be made.
 ## runtime/metrics
 
 An instrumented program adds these names to runtime/metrics, so
-metrics.All lists them and metrics.Read reads them while it runs; a vanilla
-build lacks them. One metrics.Read takes a single snapshot of the counters
-for all its /syscope/ samples, the same sums the dump writes.
+metrics.All lists them and metrics.Read reads them while it runs (Prometheus'
+Go collector serves them with a rule matching ` + "`^/syscope/`" + `, see
+examples/prometheus; package scope wraps them for tests); a vanilla build
+lacks them. One metrics.Read sums the per-thread counters once, under the
+scheduler lock, for all its /syscope/ samples: the same sums the dump
+writes. It does not stop the world, so calls a thread folds into the
+totals at that instant may be missing from one Read and count in the next;
+counters never go down, and a path's calls equal its histogram's total.
+The syscall path's calls are the timed ones: the dump's "unknown" row (an
+entersyscall no wrapper claimed) is not among them. The latency buckets are
+the dump's, their bounds fixed at the first Read at the tick rate measured
+since start. One Read of every name costs about 0.12 to 0.19 ms with 100
+threads on a 2-core VM (testscript/testdata/metrics.txtar measures it).
 
 | name | kind | cumulative | description |
 | --- | --- | --- | --- |
