@@ -19,6 +19,10 @@ type Dump struct {
 	Schema    string `json:"schema"`
 	GoVersion string `json:"go_version"`
 	Plan      string `json:"plan"`
+	// SyscopeVersion names the syscope that made the overlay the program
+	// was built with, and the overlay's key, e.g. "(devel) 56fefd7a1b2c,
+	// overlay 0123456789abcdef". Dumps from before it was recorded lack it.
+	SyscopeVersion string `json:"syscope_version,omitempty"`
 	// Consistent is false when the runtime could not stop the world for
 	// the snapshot, so counters may disagree by in-flight updates.
 	Consistent bool `json:"consistent"`

@@ -54,6 +54,7 @@ type wire struct {
 	Schema       *string            `json:"schema"`
 	GoVersion    string             `json:"go_version"`
 	Plan         string             `json:"plan"`
+	SyscopeVer   string             `json:"syscope_version"`
 	Consistent   *bool              `json:"consistent"`
 	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
 	Events       map[string]*uint64 `json:"events"`
@@ -132,6 +133,7 @@ func Parse(data []byte) (*Dump, error) {
 		return nil, errors.New(`missing "consistent"`)
 	}
 	d.Consistent = *w.Consistent
+	d.SyscopeVersion = w.SyscopeVer
 	if err := d.validate(); err != nil {
 		return nil, err
 	}

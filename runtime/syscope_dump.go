@@ -276,6 +276,8 @@ func syscopeWrite(path string, consistent bool) {
 	syscopeQ(buildVersion)
 	syscopeS(`,"plan":`)
 	syscopeQ(syscopePlanName)
+	syscopeS(`,"syscope_version":`)
+	syscopeQ(syscopeVersionMark[syscopeVersionMarkLen : len(syscopeVersionMark)-1])
 	syscopeS(`,"consistent":`)
 	if consistent {
 		syscopeS("true")

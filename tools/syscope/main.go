@@ -9,9 +9,10 @@
 //	syscope report [-format text|json] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
+//	syscope clean [-n] [-x]
 //	syscope demo
-//	syscope bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] [-timeout d] script.txtar
-//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]
+//	syscope bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar
+//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar
 //
 // Every command prints its results on standard output, and its progress,
 // warnings and other information on standard error. `syscope CMD -h`
@@ -53,8 +54,10 @@
 // the table added. When the dump file does not exist report says what
 // keeps a program from writing one.
 //
-// check tells whether each binary carries syscope's runtime, and which
-// go built it, like `go version -m`; it exits 1 if one does not. An
+// check tells whether each binary carries syscope's runtime, which go
+// built it and, on an indented line, which syscope version made its
+// overlay and the overlay's key, like `go version -m`; it exits 1 if one
+// does not. An
 // overlay takes effect only for the toolchain it was made for: cmd/go
 // applies overlay entries to files under its own GOROOT and ignores the
 // others without a word, so an overlay made for go1.25.14 and passed to
@@ -70,9 +73,19 @@
 // versions lists the plans: the releases each covers and the events it
 // cannot record.
 //
+// clean removes the overlay cache: every overlay and the GOROOT links,
+// the directories overlay and goroot under the cache directory, and
+// nothing else there. -n prints the remove commands (rm -rf dir) on
+// standard error and runs none, -x prints them as it runs them. The
+// cache needs no cleaning to stay small: it keeps the three overlays of
+// each release used most recently and removes older ones as it makes a
+// new one.
+//
 // demo builds a small embedded program with the overlay, runs it and
 // prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
-// read(2) with GOMAXPROCS=2, the article's thread explosion.
+// read(2) with GOMAXPROCS=2, the article's thread explosion, then the
+// article's raw futex wait with GOMAXPROCS=1, which holds the only P until
+// sysmon's preemption signal interrupts it after about 10ms.
 //
 // bisect runs a testscript against released toolchains, fetched through
 // the module proxy (GOTOOLCHAIN=goX.Y.Z, GOENV=off), and finds the first
@@ -82,32 +95,49 @@
 // searches every patch release between the two minors found. It runs
 // the script at most 1+⌈log2 n⌉ times over n candidates; a release that
 // cannot be fetched, or on which the script skips itself, is reported
-// and never counted as a verdict. In the script `go` is the toolchain
-// under test; with -instrument, `exec syscope build` builds with the
-// overlay for it and the script can assert on dumps. Progress goes to
-// standard error, the answer (the last release with the old outcome and
-// the first with the new one, with the script's output on each) to
-// standard output, as JSON with -json. -timeout limits one run of the
-// script (default 10m). It exits 1 if nothing changed.
-// examples/futex.txtar is the article's RawSyscall futex wait:
+// and never counted as a verdict; -timeout bounds one run. In the script
+// `go` is a command, as in cmd/go's script tests (`go run .`, `go
+// build`, `! go vet`): the toolchain under test, with its own GOROOT,
+// GOTOOLCHAIN=local and GOENV=off; with -instrument, `exec syscope
+// build` builds with the overlay for it and the script can assert on
+// dumps with the dump command (see package testscript). A script that
+// fails in its own text (an unknown command or condition, a line that
+// does not parse, a usage error, a misspelt metric) is broken, not a
+// verdict: when it fails so on -from, bisect runs -to at once, and if it
+// fails there too prints `script.txtar:LINE: message` and exits 2, as it
+// does when the release on either side of the change found fails so.
+// Progress goes to standard error, the answer (the last release with the
+// old outcome and the first with the new one, with the script's output
+// on each) to standard output, as JSON with -json (package bisect's
+// Report). It exits 1 if nothing changed. examples/futex.txtar is the
+// article's RawSyscall futex wait:
 //
 //	syscope bisect -from go1.13 examples/futex.txtar
 //
 // matrix builds a scenario (a main package, or a txtar archive of one)
 // with the overlay on each release of -versions (a minor means its newest
 // patch; the default is every supported minor), runs it -n times per
-// release, one run at a time with the releases interleaved, and
-// tabulates each -metric: an event of the dump, a derived count such as
-// exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a system call's row,
-// or wall_ms. It prints the median and range per release and writes
-// prefix.txt, prefix.json and prefix.svg, a chart with one panel per
-// metric; -o sets prefix (default matrix) and -title the chart's title.
-// -p sets how many releases are fetched and built at once (default: one
-// per CPU), -runp how many programs run at once (default 1, so each run
-// has the machine to itself), and -timeout limits one run (default 2m).
-// Arguments after the scenario go to the program:
+// release, one run at a time with the releases interleaved (-runp runs
+// more at once, -p builds more at once), and tabulates each -metric: an
+// event of the dump, a derived count such as exit_slow_pct, NAME.FIELD
+// or NAME.PATH.FIELD for a system call's row (package dump/metric; a
+// misspelt name fails), or wall_ms. It prints the median and range per
+// release and writes prefix.txt, prefix.json and prefix.svg, a chart
+// with one panel per metric (-o sets prefix, default matrix; -title
+// names the chart). Arguments after the
+// scenario go to the program:
 //
 //	syscope matrix -versions go1.16,go1.25,go1.26 -metric thread_create,sysmon_retake examples/threadgrowth.txtar
+//
+// A txtar archive whose comment holds a command is a testscript, and
+// matrix runs it as bisect -instrument does, -n times per release: each
+// run must pass and leave exactly one dump in $WORK (a *.json file at
+// any depth that is a syscope dump). matrix sets
+// SYSCOPE_OUT=$WORK/syscope.json, so a program the script runs without
+// setting SYSCOPE_OUT leaves its dump there; wall_ms is then the whole
+// script's run. A testscript takes no arguments, and -timeout is 10m by
+// default for it (2m for a program). matrix exits 1 when no run gave a
+// value.
 //
 // # The instrumented program
 //
@@ -183,6 +213,7 @@ var commands = []command{
 	{"report", reportUsage, runReport},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
+	{"clean", cleanUsage, runClean},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
 	{"matrix", matrixUsage, runMatrix},
