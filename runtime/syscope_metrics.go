@@ -80,6 +80,8 @@ func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) 
 // syscopeMetricsTake folds the counters as the dump does and keeps the
 // metrics' sums of them. Once the exit dump has begun (syscopeDumped),
 // syscopeSnap is the dump's: a Read then keeps the previous snapshot.
+// A periodic snapshot that writes syscopeSnap after releasing sched.lock
+// must keep a Read from refolding it meanwhile.
 //
 // Unlike the dump it does not stop the world, so a thread that evicts a
 // slot while the fold runs (syscopeFlush moves its figures to the
@@ -91,7 +93,10 @@ func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) 
 func syscopeMetricsTake() {
 	s := &syscopeMetricsSnap
 	lock(&sched.lock)
-	if syscopeDumped == 0 {
+	// With SYSCOPE=off every figure stays zero, as no dump is written:
+	// the runtime's own sites counted a few calls before syscopeInit read
+	// the variable.
+	if syscopeOn && syscopeDumped == 0 {
 		syscopeCollect()
 		d := &syscopeSnap
 		for i := range d.ev {

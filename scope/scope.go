@@ -32,8 +32,10 @@ import (
 // A Snapshot holds syscope's figures at one moment, all from one
 // metrics.Read.
 type Snapshot struct {
-	// Instrumented reports whether the runtime records: false in a
-	// vanilla build, where Events and Paths are empty.
+	// Instrumented reports whether the binary was built with syscope's
+	// overlay: false in a vanilla build, where Events and Paths are
+	// empty. With SYSCOPE=off in the environment it is true and every
+	// figure is zero.
 	Instrumented bool
 	// Events maps each event of the dump (enter, sysmon_retake,
 	// thread_create, inflight, ...) to its value: a count since the
