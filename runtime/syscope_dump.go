@@ -116,14 +116,15 @@ func syscopeConserved() bool {
 	return in == out+syscopeSnap.inflight
 }
 
-// syscopeAtExit writes the dump once. It runs on the exiting user
-// goroutine, from main after main.main returns and from os.Exit.
+// syscopeAtExit writes the dump once, with the world stopped. It runs on
+// the exiting user goroutine: from main after main.main returns, from
+// os.Exit, and from an unrecovered panic before its message is printed.
+// Other endings call syscopeAtCrash (syscope_endings.go).
 func syscopeAtExit() {
-	if !syscopeOn || !syscopeCas64(&syscopeDumped, 0, 1) {
-		return
-	}
-	path := gogetenv("SYSCOPE_OUT")
-	if path == "" || syscopeSecure() {
+	mp := getg().m
+	path, ok := syscopeClaim(mp)
+	if !ok {
+		syscopeWaitDump(mp)
 		return
 	}
 	// Stop the world so no goroutine enters a syscall while we count, then
@@ -142,6 +143,7 @@ func syscopeAtExit() {
 	}
 	syscopeStartWorld()
 	syscopeWrite(path, consistent)
+	syscopeDone()
 }
 
 // syscopeSecure reports a setuid or setgid process, where an environment
