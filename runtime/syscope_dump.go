@@ -160,6 +160,10 @@ var syscopeOut struct {
 	err uintptr
 	buf [32 << 10]byte
 	num [24]byte
+	// The temporary and the final path, NUL-terminated: static, not on
+	// the stack, so that the dump fits the 8KB system stack a fatal
+	// error runs on (syscopeAtCrash).
+	name, final [4096]byte
 }
 
 func syscopeFlushOut() {
@@ -255,11 +259,9 @@ func syscopeWrite(path string, consistent bool) {
 
 	// Write to a temporary file beside path and rename it into place, so a
 	// reader never sees half a dump.
-	var name [4096]byte
 	pid := syscopeSyscall6(syscopeSysGetpid, 0, 0, 0, 0, 0, 0)
-	tmp := syscopeCString(name[:], path, ".syscope-tmp.", uint64(pid))
-	var final [4096]byte
-	dst := syscopeCString(final[:], path, "", 0)
+	tmp := syscopeCString(syscopeOut.name[:], path, ".syscope-tmp.", uint64(pid))
+	dst := syscopeCString(syscopeOut.final[:], path, "", 0)
 	if tmp == nil || dst == nil {
 		print("syscope: cannot write dump: SYSCOPE_OUT is too long\n")
 		return

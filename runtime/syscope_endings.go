@@ -88,11 +88,12 @@ func syscopeLoad64(p *uint64) uint64 {
 	}
 }
 
-// syscopeCrashStack is the stack syscopeAtCrash needs below it:
-// syscopeWrite's frame holds two path buffers (about 8.5KB on amd64) and
-// its callees take a little more. A crash hook with less (a throw deep in
-// a 16KB system stack) writes no dump rather than overflow.
-const syscopeCrashStack = 12 << 10
+// syscopeCrashStack is the stack syscopeAtCrash needs below it, with
+// room to spare: syscopeWrite's deepest chain (through syscopeSite and
+// funcline) takes under 1.5KB on amd64. A system stack is 8KB on go1.16
+// to go1.18 and 16KB after; a crash hook with less left (a throw deep in
+// one) writes no dump rather than overflow it.
+const syscopeCrashStack = 4 << 10
 
 // syscopeAtCrash writes the dump without stopping the world, without a
 // lock and without allocating: the ending is a fatal error or a fatal
