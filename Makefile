@@ -1,6 +1,8 @@
-# Toolchains the tests run against: the local go, the oldest and newest
-# supported releases, and the last release with _Psyscall.
-TEST_GO ?= local,go1.16.15,go1.25.14,go1.27.4
+# Toolchains the tests run against, by role: the local go, the oldest and
+# newest supported minors and the last minor with _Psyscall, each its
+# newest patch (package releases resolves them from the plans' "releases"
+# lines and the module proxy's list; offline, from the module cache).
+TEST_GO ?= local,oldest,last-psyscall,newest
 # Go's own test packages for verify-std.
 STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
 
@@ -11,7 +13,10 @@ demo:
 	go run ./tools/syscope demo
 
 # Vet, unit tests, and the testscript suites against every toolchain in
-# TEST_GO (fetched through the module proxy with GOTOOLCHAIN).
+# TEST_GO (fetched through the module proxy). Not -short: a skipped
+# scenario fails this run, which needs the module proxy (toolchains), gcc,
+# strace and root (setuid.txtar). `go test -short ./...` is the quick run
+# that needs no network and no root.
 test: vet
 	SYSCOPE_TEST_GO=$(TEST_GO) go test -count=1 -timeout=40m ./...
 
@@ -21,17 +26,17 @@ vet:
 
 # Instructions added per syscall.Syscall(SYS_GETPID) and per runtime
 # futex call (callgrind), and paired wall-clock runs (getpid loop, contended
-# sync.Mutex) compared with benchstat.
-BENCH_GO ?= local go1.16.15 go1.27.4
+# sync.Mutex) compared with benchstat (pinned by go.mod's tool directive),
+# written with the date and machine to docs/bench.md.
+BENCH_GO ?= local oldest newest
 bench:
-	go run ./tools/bench -wall bench.out $(BENCH_GO)
-	for tc in $(BENCH_GO); do go run golang.org/x/perf/cmd/benchstat@latest vanilla=bench.out/$$tc-vanilla.txt syscope=bench.out/$$tc-syscope.txt; done
+	go run ./tools/bench -wall bench.out -o docs/bench.md $(BENCH_GO)
 
 # The release matrix: overlay, build, exact counts and the testscript
-# suite for the newest patch of every minor; ALL=1 generates and builds
-# every patch release since go1.16.0.
+# suite for the newest patch of every supported minor; ALL=1 generates and
+# builds every patch release of them. Written to docs/versions.md.
 versions:
-	go run ./tools/versions $(if $(ALL),-all)
+	go run ./tools/versions -o docs/versions$(if $(ALL),-all).md $(if $(ALL),-all)
 
 # Go's own tests with and without the overlay, compared.
 verify-std:

@@ -7,9 +7,16 @@ package syscope
 
 import "embed"
 
-// Files are the plans and the added sources. go:embed cannot reach "..",
-// so this file sits at the module root.
+// Files are the plans, the files they include and the added sources.
+// go:embed cannot reach "..", so this file sits at the module root.
 //
-//go:embed patches/*.plan runtime/*.go runtime/*.s
+//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s
 //go:embed demo/demo.txtar
 var Files embed.FS
+
+// Generator is the overlay generator's own source and the system call
+// names it writes into every overlay. The overlay cache key hashes it,
+// so a change to how overlays are made never reuses one made before.
+//
+//go:embed overlay/*.go internal/sysnames/*.go
+var Generator embed.FS

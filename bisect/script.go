@@ -2,10 +2,13 @@ package bisect
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,17 +19,53 @@ import (
 	sst "github.com/syscope/syscope/testscript"
 )
 
-// Script runs a testscript against released toolchains. In the script,
-// `go` is the toolchain under test (first on PATH, with its GOROOT, no
-// go env file and GOTOOLCHAIN=local), syscope's commands (dump, exitcode,
-// ...) and conditions ([plan:go1.26], [release:go1.25]) are there, and
-// with Instrument `syscope` runs the syscope binary Syscope, so that
-// `exec syscope build` builds with the overlay for that toolchain.
+// Script runs a testscript against released toolchains.
+//
+// In the script, `go` is a command, as in cmd/go's script tests: `go run
+// .` and `go build` run the toolchain under test ($GOROOT/bin/go, also
+// first on PATH, so `exec go` works too), with its own GOROOT, no go env
+// file (GOENV=off) and GOTOOLCHAIN=local, so releases before go1.21 run
+// as they would alone; `! go build` expects a failure. syscope's commands
+// (dump, exitcode, ...) and conditions ([plan:go1.26], [release:go1.25])
+// are there too, and with Instrument `syscope` runs the syscope binary
+// Syscope, so that `exec syscope build` builds with the overlay for that
+// toolchain.
 type Script struct {
 	File       string
 	Instrument bool
 	Syscope    string        // the syscope binary, needed with Instrument
 	Timeout    time.Duration // per run; 0 means 10 minutes
+	// Env holds more variables for the script, set after syscope's;
+	// $WORK in a value is the script's work directory.
+	Env []string
+	// Collect, if not nil, is called with the script's work directory
+	// after a run that passed, before the directory is removed; an error
+	// from it is Run's.
+	Collect func(work string) error
+}
+
+// Cmds are the commands of a script: syscope's (package testscript's
+// Cmds) and go.
+var Cmds = func() map[string]func(ts *gits.TestScript, neg bool, args []string) {
+	m := maps.Clone(sst.Cmds)
+	m["go"] = cmdGo
+	return m
+}()
+
+// cmdGo runs the toolchain under test, as cmd/go's script tests do.
+func cmdGo(ts *gits.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: go subcommand [args...]")
+	}
+	err := ts.Exec(filepath.Join(ts.Getenv("GOROOT"), "bin", "go"), args...)
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("go %s: %v", args[0], err)
+	case err != nil:
+		ts.Logf("[%v]", err)
+	case neg:
+		ts.Fatalf("go %s: unexpected success", args[0])
+	}
 }
 
 // hostEnv holds what the script needs from the go that runs syscope:
@@ -82,7 +121,7 @@ func (s *Script) Runner() Runner {
 		case pass:
 			st.Outcome = Pass
 		default:
-			st.Outcome = Fail
+			st.Outcome, st.Failure = Fail, ParseFailure(out)
 		}
 		return st
 	}
@@ -98,6 +137,17 @@ func (s *Script) Run(goroot string) (pass bool, log string, err error) {
 	vars, err := goEnvVars()
 	if err != nil {
 		return false, "", err
+	}
+	if !s.Instrument {
+		// Run the toolchain from outside the module cache, as the
+		// overlay does, where go1.19 can build at all.
+		rel, err := overlay.Version(goroot)
+		if err != nil {
+			return false, "", err
+		}
+		if goroot, err = overlay.LinkGOROOT(goroot, rel); err != nil {
+			return false, "", err
+		}
 	}
 	env := []string{"GOROOT=" + goroot, "GOTOOLCHAIN=local", "GOENV=off"}
 	bin := filepath.Join(goroot, "bin")
@@ -139,7 +189,8 @@ func (s *Script) Run(goroot string) (pass bool, log string, err error) {
 	if _, err := os.Stat(s.File); err != nil {
 		return false, "", err
 	}
-	params := s.params(dir, goroot, append(append(vars, env...), "GOFLAGS=", "PATH="+path), timeout)
+	var work string
+	params := s.params(dir, goroot, append(append(vars, env...), "GOFLAGS=", "PATH="+path), timeout, &work)
 	t := &scriptT{}
 	t.Run("script", func(gits.T) {
 		gits.RunT(t, params)
@@ -147,6 +198,11 @@ func (s *Script) Run(goroot string) (pass bool, log string, err error) {
 	log = stripEnv(t.log.String())
 	if t.skipped {
 		return false, log, errScriptSkipped
+	}
+	if !t.failed && s.Collect != nil {
+		if err := s.Collect(work); err != nil {
+			return false, log, err
+		}
 	}
 	return !t.failed, log, nil
 }
@@ -166,23 +222,60 @@ func stripEnv(log string) string {
 	return log
 }
 
-func (s *Script) params(dir, goroot string, setenv []string, timeout time.Duration) gits.Params {
+// params are the script's: setenv, then s.Env; *work gets the script's
+// work directory.
+func (s *Script) params(dir, goroot string, setenv []string, timeout time.Duration, work *string) gits.Params {
 	return gits.Params{
 		Files:               []string{s.File},
 		WorkdirRoot:         dir,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
-		Cmds:                sst.Cmds,
+		Cmds:                Cmds,
 		Condition:           sst.Condition(goroot),
 		Deadline:            time.Now().Add(timeout),
 		Setup: func(e *gits.Env) error {
+			*work = e.WorkDir
 			for _, kv := range setenv {
 				k, v, _ := strings.Cut(kv, "=")
 				e.Setenv(k, v)
 			}
+			for _, kv := range s.Env {
+				k, v, _ := strings.Cut(kv, "=")
+				e.Setenv(k, os.Expand(v, e.Getenv))
+			}
 			return nil
 		},
 	}
+}
+
+// failRE matches the line testscript logs when a command fails.
+var failRE = regexp.MustCompile(`(?m)^FAIL: .*:(\d+): (.*)$`)
+
+// scriptErrRE matches the failures that are in the script's text, which
+// no release can change: testscript's own (an unknown command or
+// condition, a line it cannot parse, a builtin's usage) and syscope's
+// commands' (a usage, an operator or a metric name that does not exist).
+var scriptErrRE = regexp.MustCompile(`^(unknown command |unknown condition |bad condition |unterminated quoted argument|missing command after condition|! on line by itself|usage: |unsupported: ! |use 'exec .*' rather than |error parsing regexp|dump: (unknown operator|unknown metric|empty metric name|metric ".*": (want|no system call name|unknown path|unknown field|the .* path records no times|unknown system call)))`)
+
+// Failure is where and why a script failed, read from its log.
+type Failure struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+	// InScript is true when the failure is in the script's text (see
+	// scriptErrRE), not an assertion or a command that failed: on every
+	// release it would fail at that line the same way.
+	InScript bool `json:"in_script"`
+}
+
+// ParseFailure returns the last failure in a script's log, or nil.
+func ParseFailure(log string) *Failure {
+	m := failRE.FindAllStringSubmatch(log, -1)
+	if m == nil {
+		return nil
+	}
+	last := m[len(m)-1]
+	line, _ := strconv.Atoi(last[1])
+	return &Failure{Line: line, Message: last[2], InScript: scriptErrRE.MatchString(last[2])}
 }
 
 // scriptT is the testscript.T that runs a script outside go test: Run

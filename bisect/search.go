@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"go/version"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/syscope/syscope/releases"
@@ -43,6 +44,8 @@ type Step struct {
 	Run    time.Duration `json:"run_ns"`
 	Output string        `json:"output,omitempty"` // the script's log
 	Stage  string        `json:"stage"`            // "minor" or "patch"
+	// Failure is where a failing script failed.
+	Failure *Failure `json:"failure,omitempty"`
 }
 
 // Runner tries a script on one release. It returns a Skipped step, with
@@ -57,6 +60,8 @@ type Bisect struct {
 	Steps []*Step
 	// Runs counts the steps that ran the script to a verdict.
 	Runs int
+
+	tried map[string]*Step
 }
 
 // Result is the answer of a search.
@@ -69,8 +74,17 @@ type Result struct {
 	New *Step `json:"new"`
 }
 
+// try runs the script on rel, once: a release tried before gives its
+// step again.
 func (b *Bisect) try(rel, stage string) *Step {
+	if s, ok := b.tried[rel]; ok {
+		return s
+	}
 	s := b.Run(rel)
+	if b.tried == nil {
+		b.tried = map[string]*Step{}
+	}
+	b.tried[rel] = s
 	s.Release, s.Stage = rel, stage
 	b.Steps = append(b.Steps, s)
 	if s.Outcome != Skipped {
@@ -94,6 +108,13 @@ func (b *Bisect) try(rel, stage string) *Step {
 
 // Search finds where the outcome changes among cands, oldest first. It
 // runs the first candidate that gives a verdict, then searches the rest.
+//
+// A failure in the script's text (Failure.InScript: an unknown command,
+// a parse or usage error) is no verdict but a broken script: when the
+// first candidate fails so, Search runs the last one at once, and if it
+// fails so too returns a *BrokenError after two runs. Nor is such a
+// failure taken as the answer: if the release before or after the
+// change found fails in the script's text, Search returns a *BrokenError.
 func (b *Bisect) Search(cands []string, stage string) (*Result, error) {
 	if err := sorted(cands); err != nil {
 		return nil, err
@@ -103,9 +124,58 @@ func (b *Bisect) Search(cands []string, stage string) (*Result, error) {
 		if ref.Outcome == Skipped {
 			continue
 		}
-		return b.search(cands[i:], ref, nil, stage), nil
+		var last *Step
+		if inScript(ref) && i < len(cands)-1 {
+			last = b.try(cands[len(cands)-1], stage)
+			if inScript(last) {
+				return nil, &BrokenError{Steps: []*Step{ref, last}}
+			}
+			if last.Outcome == Skipped || last.Outcome == ref.Outcome {
+				last = nil
+			}
+		}
+		return b.checked(b.search(cands[i:], ref, last, stage))
 	}
 	return nil, fmt.Errorf("no release of %d gave a verdict", len(cands))
+}
+
+// checked returns r, or a *BrokenError if one of its steps failed in the
+// script's text.
+func (b *Bisect) checked(r *Result) (*Result, error) {
+	var bad []*Step
+	for _, s := range []*Step{r.Old, r.New} {
+		if inScript(s) {
+			bad = append(bad, s)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, &BrokenError{Steps: bad}
+	}
+	return r, nil
+}
+
+func inScript(s *Step) bool {
+	return s != nil && s.Outcome == Fail && s.Failure != nil && s.Failure.InScript
+}
+
+// BrokenError reports a script that fails in its own text: at a line
+// that no release can change, so its outcome is no verdict.
+type BrokenError struct {
+	Steps []*Step // the releases that failed so, oldest first
+}
+
+// Line and Message are where and why the script fails, on the oldest
+// release that failed so.
+func (e *BrokenError) Line() int       { return e.Steps[0].Failure.Line }
+func (e *BrokenError) Message() string { return e.Steps[0].Failure.Message }
+
+func (e *BrokenError) Error() string {
+	var rels []string
+	for _, s := range e.Steps {
+		rels = append(rels, s.Release)
+	}
+	return fmt.Sprintf("line %d: %s: a broken script (it fails there on %s, where no release can change it)",
+		e.Line(), e.Message(), strings.Join(rels, " and "))
 }
 
 // Refine searches the releases strictly between a known old and a known
@@ -118,7 +188,7 @@ func (b *Bisect) Refine(r *Result, between []string, stage string) (*Result, err
 	if err := sorted(cands); err != nil {
 		return nil, err
 	}
-	return b.search(cands, r.Old, r.New, stage), nil
+	return b.checked(b.search(cands, r.Old, r.New, stage))
 }
 
 // search looks for the first candidate whose outcome differs from ref,

@@ -1,6 +1,7 @@
 package bisect
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -24,6 +25,8 @@ type fake struct {
 	rels   []string
 	change int
 	gone   map[string]bool
+	// broken releases fail at line 3 of the script, in its text.
+	broken map[string]bool
 	ran    []string
 }
 
@@ -31,6 +34,9 @@ func (f *fake) run(rel string) *Step {
 	f.ran = append(f.ran, rel)
 	if f.gone[rel] {
 		return &Step{Outcome: Skipped, Reason: "fetching " + rel + ": not on the module proxy"}
+	}
+	if f.broken[rel] {
+		return &Step{Outcome: Fail, Failure: &Failure{Line: 3, Message: `unknown command "gp"`, InScript: true}}
 	}
 	for i, r := range f.rels {
 		if r == rel && i >= f.change {
@@ -176,5 +182,69 @@ func TestCandidatesErrors(t *testing.T) {
 		if _, err := Candidates(listed, c[0], c[1]); err == nil {
 			t.Errorf("Candidates(%s, %s): no error", c[0], c[1])
 		}
+	}
+}
+
+// TestBrokenScript: a script that fails in its text on the first and
+// the last candidate is broken after two runs, not "no change".
+func TestBrokenScript(t *testing.T) {
+	rels := minors(15)
+	broken := map[string]bool{}
+	for _, r := range rels {
+		broken[r] = true
+	}
+	f := &fake{rels: rels, change: 15, broken: broken}
+	b := &Bisect{Run: f.run}
+	r, err := b.Search(rels, "minor")
+	var be *BrokenError
+	if !errors.As(err, &be) {
+		t.Fatalf("Search = %+v, %v; want a *BrokenError", r, err)
+	}
+	if b.Runs != 2 || strings.Join(f.ran, " ") != rels[0]+" "+rels[14] {
+		t.Errorf("ran %v (%d runs), want the first and the last candidate", f.ran, b.Runs)
+	}
+	if be.Line() != 3 || !strings.Contains(err.Error(), `line 3: unknown command "gp"`) || !strings.Contains(err.Error(), "go1.13.9 and go1.27.9") {
+		t.Errorf("error %q", err)
+	}
+}
+
+// TestBrokenOnSomeReleases: a line only some releases reach fails in the
+// script's text there: the change found is the script's, not a verdict.
+func TestBrokenOnSomeReleases(t *testing.T) {
+	rels := minors(15)
+	for _, c := range []struct {
+		name   string
+		broken []string
+		change int
+	}{
+		{"new releases broken", rels[6:], 15},                        // passes, then fails in its text
+		{"old releases broken", rels[:6], 15},                        // the first and the last differ
+		{"old and new broken", append(rels[:3:3], rels[12:]...), 15}, // first and last broken: two runs
+	} {
+		broken := map[string]bool{}
+		for _, r := range c.broken {
+			broken[r] = true
+		}
+		f := &fake{rels: rels, change: c.change, broken: broken}
+		b := &Bisect{Run: f.run}
+		r, err := b.Search(rels, "minor")
+		var be *BrokenError
+		if !errors.As(err, &be) {
+			t.Errorf("%s: Search = %+v, %v; want a *BrokenError", c.name, r, err)
+		}
+	}
+	// A failure that is an assertion is a verdict, and the memo runs no
+	// release twice.
+	f := &fake{rels: rels, change: 6}
+	b := &Bisect{Run: f.run}
+	if _, err := b.Search(rels, "minor"); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range f.ran {
+		if seen[r] {
+			t.Errorf("%s ran twice: %v", r, f.ran)
+		}
+		seen[r] = true
 	}
 }

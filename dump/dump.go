@@ -1,14 +1,3 @@
-// Package dump reads the JSON file that a syscope-instrumented program
-// writes at exit: per-syscall latency histograms plus counters of the Go
-// scheduler events on the syscall entry and exit paths.
-//
-// The reader is strict about what a report depends on (schema, the events
-// object, histogram shapes) so a broken or foreign file fails loudly instead
-// of producing a plausible-looking but wrong report, and lenient about the
-// event list, so dumps of other syscope versions writing syscope/v1 stay
-// readable: unknown fields and event keys (a newer runtime) are kept, and
-// an event the runtime did not write (an older one) reads as absent, not
-// as zero. Figures that need an absent event say so (AbsentError).
 package dump
 
 // SchemaV1 is the only schema this package reads.
@@ -19,6 +8,10 @@ type Dump struct {
 	Schema    string `json:"schema"`
 	GoVersion string `json:"go_version"`
 	Plan      string `json:"plan"`
+	// SyscopeVersion names the syscope that made the overlay the program
+	// was built with, and the overlay's key, e.g. "(devel) 56fefd7a1b2c,
+	// overlay 0123456789abcdef". Dumps from before it was recorded lack it.
+	SyscopeVersion string `json:"syscope_version,omitempty"`
 	// Consistent is false when the runtime could not stop the world for
 	// the snapshot, so counters may disagree by in-flight updates.
 	Consistent bool `json:"consistent"`
@@ -36,6 +29,19 @@ type Dump struct {
 	// RawLongNS is the threshold above which a raw call counts as long
 	// (SYSCOPE_RAW_LONG, 1ms by default).
 	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
+	// Dumps is the number of process dumps summed into this one by Sum,
+	// and Sources the files it read; both are absent from the dump a
+	// process writes, which is one (see Count).
+	Dumps   int      `json:"dumps,omitempty"`
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Count is the number of process dumps d holds: 1, or Dumps for a sum.
+func (d *Dump) Count() int {
+	if d.Dumps > 0 {
+		return d.Dumps
+	}
+	return 1
 }
 
 // The paths by which a SYSCALL instruction is reached.

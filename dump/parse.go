@@ -54,12 +54,15 @@ type wire struct {
 	Schema       *string            `json:"schema"`
 	GoVersion    string             `json:"go_version"`
 	Plan         string             `json:"plan"`
+	SyscopeVer   string             `json:"syscope_version"`
 	Consistent   *bool              `json:"consistent"`
 	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
 	Events       map[string]*uint64 `json:"events"`
 	Unsupported  []string           `json:"unsupported"`
 	Syscalls     []Syscall          `json:"syscalls"`
 	RawLongNS    uint64             `json:"raw_long_ns"`
+	Dumps        int                `json:"dumps"`
+	Sources      []string           `json:"sources"`
 }
 
 // Parse decodes and validates one dump. Unknown fields and unknown event
@@ -127,11 +130,14 @@ func Parse(data []byte) (*Dump, error) {
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
 		RawLongNS:    w.RawLongNS,
+		Dumps:        w.Dumps,
+		Sources:      w.Sources,
 	}
 	if w.Consistent == nil {
 		return nil, errors.New(`missing "consistent"`)
 	}
 	d.Consistent = *w.Consistent
+	d.SyscopeVersion = w.SyscopeVer
 	if err := d.validate(); err != nil {
 		return nil, err
 	}
@@ -198,6 +204,9 @@ func (d *Dump) validate() error {
 	}
 	if d.Events == nil {
 		return errors.New(`missing "events"`)
+	}
+	if d.Dumps < 0 {
+		return fmt.Errorf("dumps is %d, not a count", d.Dumps)
 	}
 	for i, s := range d.Syscalls {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {

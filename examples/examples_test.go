@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/bisect"
 	"github.com/syscope/syscope/matrix"
+	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
+	sst "github.com/syscope/syscope/testscript"
 )
 
 // syscope is the command under test, built once by TestMain.
@@ -46,6 +49,9 @@ func all() bool { return os.Getenv("SYSCOPE_EXAMPLES") == "all" }
 // progress, goes to the test log.
 func run(t *testing.T, args ...string) []byte {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the examples fetch toolchains from the module proxy, which -short does not")
+	}
 	cmd := exec.Command(syscope, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -58,23 +64,45 @@ func run(t *testing.T, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// The report `syscope bisect -json` prints.
-type bisectReport struct {
-	Candidates []string       `json:"candidates"`
-	Steps      []*bisect.Step `json:"steps"`
-	Runs       int            `json:"runs"`
-	Skipped    int            `json:"skipped"`
-	Found      bool           `json:"found"`
-	Old        *bisect.Step   `json:"old"`
-	New        *bisect.Step   `json:"new"`
-	WallNS     time.Duration  `json:"wall_ns"`
+// TestCommands runs the scripts in testdata, which run syscope bisect
+// and syscope matrix on scripts of their own: a `go run .` script that
+// bisects over two releases, broken scripts, and a matrix of a
+// testscript.
+func TestCommands(t *testing.T) {
+	env := map[string]string{}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", k, err)
+		}
+		env[k] = strings.TrimSpace(string(out))
+	}
+	cache, err := overlay.CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Cmds:                sst.Cmds,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("PATH", filepath.Dir(syscope)+string(os.PathListSeparator)+os.Getenv("PATH"))
+			for k, v := range env {
+				e.Setenv(k, v)
+			}
+			e.Setenv("SYSCOPE_CACHE", cache)
+			e.Setenv("GOFLAGS", "")
+			return nil
+		},
+	})
 }
 
 // TestFutexBisect runs the shipped bisect: the RawSyscall futex wait
 // passes (ETIMEDOUT) on go1.13 and fails (EINTR) from go1.14 on.
 func TestFutexBisect(t *testing.T) {
 	out := run(t, "bisect", "-json", "-from", "go1.13", "futex.txtar")
-	var rep bisectReport
+	var rep bisect.Report
 	if err := json.Unmarshal(out, &rep); err != nil {
 		t.Fatalf("bisect -json: %v\n%s", err, out)
 	}

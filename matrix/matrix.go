@@ -3,9 +3,21 @@
 // from the dumps: the median and spread per release, as a text table,
 // JSON and an SVG chart.
 //
-// A scenario is a directory holding a main package with its go.mod, or
-// a txtar archive of one. Only the archive's files are used: its comment
-// (a testscript's commands, say) is not run.
+// A scenario is a directory holding a main package with its go.mod, a
+// txtar archive of one, or a testscript. An archive whose comment holds
+// only comment lines (#) and blank lines is a program; one with a command
+// in it is a testscript.
+//
+// A testscript runs as `syscope bisect -instrument` runs it (see
+// [bisect.Script]): `go` is the toolchain under test, `exec syscope
+// build` builds with its overlay, and syscope's dump commands are there.
+// Each run of the script on a release is one run of the matrix: it must
+// pass, and leave exactly one dump in $WORK, the script's work directory:
+// one *.json file at any depth that is a syscope dump (other JSON files
+// are not looked at). Matrix sets SYSCOPE_OUT=$WORK/syscope.json, so a
+// program the script runs without setting SYSCOPE_OUT itself leaves its
+// dump there. wall_ms is then the whole script's run, builds included.
+// A testscript takes no arguments.
 //
 // Builds run in parallel, up to BuildParallel at a time. Runs do not by
 // default: what a scenario measures (threads created, syscalls that lost
@@ -15,18 +27,14 @@
 //
 // # Metrics
 //
-//	an event            thread_create, sysmon_retake, exit_slow_queued, ...
-//	a derived count     entries, exits, exit_fast, exit_slow, exit_slow_pct,
-//	                    calls, errors, total_ns (sums over the syscall path)
-//	NAME.FIELD          the syscall-path row of system call NAME
-//	NAME.PATH.FIELD     its rows on another path: raw, runtime, vdso, or all
-//	                    (syscall+raw+runtime), as testscript's dump command
-//	wall_ms             the run's wall time, measured by the matrix
-//
-// FIELD is calls, errors, eintr or long, or, on the timed paths (syscall
-// and raw), total_ns, max_ns or mean_ns. A system call with no row in a
-// dump counts zero. An event that a release cannot record is an error on
-// that release, never a zero.
+// A metric is one of the names of package
+// [github.com/syscope/syscope/dump/metric] (an event, a derived
+// count such as exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a
+// system call's rows), read from each run's dump, or wall_ms, the run's
+// wall time, measured by the matrix. A misspelt name fails before
+// anything is built. A system call with no row in a dump counts zero. An
+// event that a release cannot record is an error on that release, never
+// a zero.
 package matrix
 
 import (
@@ -44,6 +52,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syscope/syscope/bisect"
 	"github.com/syscope/syscope/dump"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
@@ -53,8 +62,10 @@ import (
 // Matrix describes a run.
 type Matrix struct {
 	// Scenario is a directory holding a main package (with its go.mod),
-	// or a txtar archive of one.
+	// a txtar archive of one, or a testscript.
 	Scenario string
+	// Syscope is the syscope binary that a testscript runs as syscope.
+	Syscope  string
 	Args     []string // passed to every run of the program
 	Releases []string
 	Metrics  []string
@@ -64,7 +75,7 @@ type Matrix struct {
 	BuildParallel int
 	// RunParallel is how many runs go at once; 0 means 1.
 	RunParallel int
-	Timeout     time.Duration // per run; 0 means 2 minutes
+	Timeout     time.Duration // per run; 0 means 2 minutes (10 for a testscript)
 	Progress    io.Writer     // if not nil, gets a line per build and per round
 	Title       string        // for the chart; default: the scenario's name and arguments
 }
@@ -99,7 +110,8 @@ type Row struct {
 	Errors  []string `json:"errors,omitempty"`
 	BuildNS int64    `json:"build_ns"`
 
-	bin string
+	bin    string // the scenario built for the release
+	goroot string // for a testscript: the release's GOROOT
 }
 
 // Schema is the JSON schema name of Result.
@@ -130,9 +142,18 @@ func (m *Matrix) Run() (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	src, err := m.source(work)
+	src, script, err := m.source(work)
 	if err != nil {
 		return nil, err
+	}
+	if script {
+		if len(m.Args) > 0 {
+			return nil, fmt.Errorf("%s is a testscript, which takes no arguments (got %q)", m.Scenario, m.Args)
+		}
+		if m.Syscope == "" {
+			return nil, errors.New("a testscript needs the syscope binary to run (Matrix.Syscope)")
+		}
+		src = ""
 	}
 	res := &Result{Schema: Schema, Scenario: scenarioName(m.Scenario), Title: m.Title, Args: m.Args, Runs: runs, Metrics: m.Metrics,
 		Host: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Date: time.Now().Format("2006-01-02")}
@@ -208,36 +229,51 @@ func countBuilt(rows []*Row) int {
 }
 
 // source returns the directory of the scenario's sources, unpacking an
-// archive into work.
-func (m *Matrix) source(work string) (string, error) {
+// archive into work, or, for a testscript, script true.
+func (m *Matrix) source(work string) (dir string, script bool, err error) {
 	fi, err := os.Stat(m.Scenario)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if fi.IsDir() {
-		return filepath.Abs(m.Scenario)
+		dir, err := filepath.Abs(m.Scenario)
+		return dir, false, err
 	}
 	ar, err := txtar.ParseFile(m.Scenario)
 	if err != nil {
-		return "", err
+		return "", false, err
+	}
+	if IsScript(ar) {
+		return "", true, nil
 	}
 	if len(ar.Files) == 0 {
-		return "", fmt.Errorf("%s: an archive with no files", m.Scenario)
+		return "", false, fmt.Errorf("%s: an archive with no files", m.Scenario)
 	}
-	dir := filepath.Join(work, "src")
+	dir = filepath.Join(work, "src")
 	for _, f := range ar.Files {
 		name := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if !strings.HasPrefix(name, dir+string(filepath.Separator)) {
-			return "", fmt.Errorf("%s: file %q is outside the archive", m.Scenario, f.Name)
+			return "", false, fmt.Errorf("%s: file %q is outside the archive", m.Scenario, f.Name)
 		}
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return "", err
+			return "", false, err
 		}
 		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
-			return "", err
+			return "", false, err
 		}
 	}
-	return dir, nil
+	return dir, false, nil
+}
+
+// IsScript reports whether an archive is a testscript: its comment
+// holds a line that is neither blank nor a comment.
+func IsScript(ar *txtar.Archive) bool {
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			return true
+		}
+	}
+	return false
 }
 
 func scenarioName(path string) string {
@@ -279,6 +315,10 @@ func (m *Matrix) build(row *Row, src, work string) error {
 		return fmt.Errorf("overlay: %v", firstLine(err.Error()))
 	}
 	row.Plan = strings.TrimSuffix(strings.TrimPrefix(r.Plan.Name, "patches/"), ".plan")
+	if src == "" { // a testscript, which builds what it runs
+		row.goroot = tc.GOROOT
+		return nil
+	}
 	row.bin = filepath.Join(work, "bin", row.Release, "scenario")
 	cmd := exec.Command(r.GoCommand(), "build", "-overlay="+r.JSON, "-o", row.bin, ".")
 	cmd.Dir = src
@@ -294,6 +334,9 @@ func (m *Matrix) build(row *Row, src, work string) error {
 func (m *Matrix) runOnce(row *Row, dir string) (map[string]float64, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
+	}
+	if row.goroot != "" {
+		return m.runScript(row)
 	}
 	timeout := m.Timeout
 	if timeout == 0 {
@@ -320,6 +363,80 @@ func (m *Matrix) runOnce(row *Row, dir string) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.values(d, wall)
+}
+
+// runScript runs the testscript once on row's release and reads the
+// metrics from the one dump it leaves in $WORK.
+func (m *Matrix) runScript(row *Row) (map[string]float64, error) {
+	timeout := m.Timeout
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	file, err := filepath.Abs(m.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	var d *dump.Dump
+	s := &bisect.Script{File: file, Instrument: true, Syscope: m.Syscope, Timeout: timeout,
+		Env: []string{"SYSCOPE_OUT=$WORK/syscope.json"},
+		Collect: func(work string) (err error) {
+			d, err = scriptDump(work)
+			return err
+		}}
+	start := time.Now()
+	pass, log, err := s.Run(row.goroot)
+	wall := time.Since(start)
+	if err != nil {
+		return nil, err
+	}
+	if !pass {
+		return nil, fmt.Errorf("the script failed: %s", lastFail(log))
+	}
+	return m.values(d, wall)
+}
+
+// scriptDump returns the one syscope dump under work.
+func scriptDump(work string) (*dump.Dump, error) {
+	var names []string
+	var d *dump.Dump
+	err := filepath.WalkDir(work, func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		dd, err := dump.Read(path)
+		if errors.Is(err, dump.ErrNotDump) {
+			return nil
+		}
+		rel, _ := filepath.Rel(work, path)
+		if err != nil {
+			return fmt.Errorf("$WORK/%s: %v", rel, err)
+		}
+		names, d = append(names, "$WORK/"+filepath.ToSlash(rel)), dd
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case len(names) == 0:
+		return nil, errors.New("the script left no dump in $WORK (SYSCOPE_OUT is $WORK/syscope.json unless the script sets it)")
+	case len(names) > 1:
+		return nil, fmt.Errorf("the script left %d dumps (%s); a run of the matrix reads one", len(names), strings.Join(names, ", "))
+	}
+	return d, nil
+}
+
+// lastFail says where and why a script failed.
+func lastFail(log string) string {
+	if f := bisect.ParseFailure(log); f != nil {
+		return fmt.Sprintf("line %d: %s", f.Line, f.Message)
+	}
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	return lines[len(lines)-1]
+}
+
+// values reads the metrics from a run's dump; wall is the run's time.
+func (m *Matrix) values(d *dump.Dump, wall time.Duration) (map[string]float64, error) {
 	vals := map[string]float64{}
 	var errs []error
 	if err := d.Check(); err != nil {

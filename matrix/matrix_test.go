@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,109 +38,28 @@ func TestSummarise(t *testing.T) {
 	}
 }
 
-// testDump is a dump with two read rows (syscall and runtime paths), a
-// raw futex row and a vdso row.
-func testDump() *dump.Dump {
-	d := &dump.Dump{Schema: dump.SchemaV1, GoVersion: "go1.25.14", Plan: "go1.20", Consistent: true, Events: map[string]uint64{}}
-	for _, e := range dump.EventNames {
-		d.Events[e] = 0
-	}
-	d.Events["enter"] = 120
-	d.Events["enter_block"] = 5
-	d.Events["exit_fast_kept_p"] = 80
-	d.Events["exit_fast_idle_p"] = 20
-	d.Events["exit_slow_queued"] = 15
-	d.Events["exit_slow_idle_p"] = 5
-	d.Events["inflight"] = 5
-	d.Events["thread_create"] = 34
-	d.Syscalls = []dump.Syscall{
-		{Trap: 0, Name: "read", Path: dump.PathSyscall, Calls: 100, Errors: 3, Eintr: 1, TotalNS: 5000, MaxNS: 400},
-		{Trap: 0, Name: "read", Path: dump.PathRuntime, Func: "runtime.read", Calls: 7},
-		{Trap: 202, Name: "futex", Path: dump.PathRaw, Calls: 4, Errors: 2, Eintr: 2, Long: 1, TotalNS: 3000000, MaxNS: 1500000},
-		{Trap: 228, Name: "clock_gettime", Path: dump.PathVDSO, Calls: 1000},
-		{Trap: 1, Name: "write", Path: dump.PathSyscall, Calls: 20, TotalNS: 1000, MaxNS: 90},
-	}
-	return d
-}
-
-func TestValue(t *testing.T) {
-	d := testDump()
-	for _, c := range []struct {
-		name string
-		want float64
-	}{
-		{"thread_create", 34},
-		{"sysmon_retake", 0},
-		{"entries", 125},
-		{"exits", 120},
-		{"exit_fast", 100},
-		{"exit_slow", 20},
-		{"exit_slow_pct", 100 * 20.0 / 120},
-		{"calls", 120},
-		{"errors", 3},
-		{"read.calls", 100},
-		{"read.syscall.calls", 100},
-		{"read.runtime.calls", 7},
-		{"read.all.calls", 107},
-		{"read.errors", 3},
-		{"read.eintr", 1},
-		{"read.mean_ns", 50},
-		{"read.max_ns", 400},
-		{"read.total_ns", 5000},
-		{"futex.calls", 0}, // no syscall-path row: zero
-		{"futex.raw.calls", 4},
-		{"futex.raw.eintr", 2},
-		{"futex.raw.long", 1},
-		{"futex.raw.max_ns", 1500000},
-		{"futex.raw.mean_ns", 750000},
-		{"clock_gettime.vdso.calls", 1000},
-		{"clock_gettime.all.calls", 0}, // all leaves out the vDSO, as testscript does
-		{"nosuch.calls", 0},
-		{"nosuch.mean_ns", 0},
-	} {
-		got, err := Value(d, c.name)
-		if err != nil {
-			t.Errorf("Value(%s): %v", c.name, err)
-			continue
-		}
-		if math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("Value(%s) = %v, want %v", c.name, got, c.want)
-		}
-	}
-}
-
-func TestValueUnsupported(t *testing.T) {
-	d := testDump()
-	d.Unsupported = []string{"exit_fast_reacquired_p"}
-	if _, err := Value(d, "exit_fast_reacquired_p"); err == nil || !strings.Contains(err.Error(), "n/a") {
-		t.Errorf("an event the release cannot record: err = %v, want n/a", err)
-	}
-	if _, err := Value(d, WallMS); err == nil {
-		t.Errorf("wall_ms read from a dump: no error")
-	}
-}
-
-func TestCheckMetric(t *testing.T) {
-	for _, ok := range []string{"thread_create", "inflight", "exit_slow_pct", "wall_ms", "read.calls", "read.raw.total_ns", "futex.raw.long", "read.all.eintr", "getpid.vdso.calls"} {
+// TestMatrixMetrics: the matrix adds wall_ms to package metric's names
+// and reads the rest through it.
+func TestMatrixMetrics(t *testing.T) {
+	for _, ok := range []string{"thread_create", "exit_slow_pct", "wall_ms", "read.raw.total_ns"} {
 		if err := CheckMetric(ok); err != nil {
 			t.Errorf("CheckMetric(%q): %v", ok, err)
 		}
 	}
-	for bad, msg := range map[string]string{
-		"threads":              "unknown metric",
-		"read.count":           `unknown field "count"`,
-		"read.kernel.calls":    `unknown path "kernel"`,
-		".calls":               "no system call name",
-		"read.raw.calls.extra": "want NAME.FIELD or NAME.PATH.FIELD",
-		"read.runtime.max_ns":  "records no times",
-		"read.all.mean_ns":     "records no times",
-	} {
-		err := CheckMetric(bad)
-		if err == nil || !strings.Contains(err.Error(), msg) {
-			t.Errorf("CheckMetric(%q) = %v, want an error with %q", bad, err, msg)
+	for _, bad := range []string{"threads", "typo.calls", "read.count"} {
+		if err := CheckMetric(bad); err == nil {
+			t.Errorf("CheckMetric(%q): no error", bad)
 		}
 	}
-	if h := MetricHelp(); !strings.Contains(h, "thread_create") || !strings.Contains(h, "NAME.PATH.FIELD") {
+	d := &dump.Dump{Schema: dump.SchemaV1, GoVersion: "go1.25.14", Consistent: true, Events: map[string]uint64{"thread_create": 34},
+		Syscalls: []dump.Syscall{{Name: "read", Path: dump.PathSyscall, Calls: 100}}}
+	if v, err := Value(d, "read.calls"); err != nil || v != 100 {
+		t.Errorf("Value(read.calls) = %v, %v; want 100", v, err)
+	}
+	if _, err := Value(d, WallMS); err == nil {
+		t.Errorf("wall_ms read from a dump: no error")
+	}
+	if h := MetricHelp(); !strings.Contains(h, "thread_create") || !strings.Contains(h, "NAME.PATH.FIELD") || !strings.Contains(h, WallMS) {
 		t.Errorf("MetricHelp lacks names: %s", h)
 	}
 }
@@ -355,11 +273,14 @@ func TestNum(t *testing.T) {
 func TestSource(t *testing.T) {
 	dir := t.TempDir()
 	ar := filepath.Join(dir, "s.txtar")
-	os.WriteFile(ar, []byte("# a testscript's commands are not run\nexec false\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
+	os.WriteFile(ar, []byte("# only comments: a program\n\n# more\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
 	m := &Matrix{Scenario: ar}
-	src, err := m.source(filepath.Join(dir, "work"))
+	src, script, err := m.source(filepath.Join(dir, "work"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if script {
+		t.Errorf("an archive with only comments taken for a testscript")
 	}
 	if data, err := os.ReadFile(filepath.Join(src, "main.go")); err != nil || !strings.Contains(string(data), "func main") {
 		t.Errorf("main.go not unpacked: %v", err)
@@ -368,21 +289,64 @@ func TestSource(t *testing.T) {
 		t.Errorf("scenarioName(%s) = %q", ar, scenarioName(ar))
 	}
 
+	os.WriteFile(ar, []byte("# a testscript: its commands run\nexec syscope build -o p .\n-- go.mod --\nmodule s\n-- main.go --\npackage main\nfunc main() {}\n"), 0o644)
+	if src, script, err := m.source(filepath.Join(dir, "work1")); err != nil || !script || src != "" {
+		t.Errorf("a testscript: source = %q, %v, %v; want a script", src, script, err)
+	}
 	os.WriteFile(ar, []byte("-- ../escape.go --\npackage main\n"), 0o644)
-	if _, err := m.source(filepath.Join(dir, "work2")); err == nil || !strings.Contains(err.Error(), "outside the archive") {
+	if _, _, err := m.source(filepath.Join(dir, "work2")); err == nil || !strings.Contains(err.Error(), "outside the archive") {
 		t.Errorf("a file outside the archive: err = %v", err)
 	}
-	os.WriteFile(ar, []byte("just a comment\n"), 0o644)
-	if _, err := m.source(filepath.Join(dir, "work3")); err == nil {
+	os.WriteFile(ar, []byte("# just a comment\n"), 0o644)
+	if _, _, err := m.source(filepath.Join(dir, "work3")); err == nil {
 		t.Error("an archive with no files: no error")
 	}
 }
 
+// TestScriptDump: a run of a testscript reads the one dump it leaves in
+// $WORK, at any depth, and ignores other JSON.
+func TestScriptDump(t *testing.T) {
+	valid, err := os.ReadFile(filepath.Join("..", "dump", "testdata", "valid.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	write := func(name string, data []byte) {
+		os.MkdirAll(filepath.Dir(filepath.Join(work, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "no dump") {
+		t.Errorf("no dump: err = %v", err)
+	}
+	write("other.json", []byte(`{"name": "not a dump"}`))
+	write("sub/d.json", valid)
+	d, err := scriptDump(work)
+	if err != nil || d.Event("enter") != 1000 {
+		t.Errorf("one dump: %v, %v", d, err)
+	}
+	write("syscope.json", valid)
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "2 dumps ($WORK/sub/d.json, $WORK/syscope.json)") {
+		t.Errorf("two dumps: err = %v", err)
+	}
+	os.Remove(filepath.Join(work, "syscope.json"))
+	write("broken.json", valid[:len(valid)/2])
+	if _, err := scriptDump(work); err == nil || !strings.Contains(err.Error(), "$WORK/broken.json") {
+		t.Errorf("a damaged dump: err = %v", err)
+	}
+}
+
 func TestRunChecksArguments(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "s.txtar")
+	os.WriteFile(script, []byte("exec true\n"), 0o644)
 	for _, m := range []*Matrix{
 		{Scenario: ".", Metrics: []string{"thread_create"}},
 		{Scenario: ".", Releases: []string{"go1.26.8"}},
 		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"threads"}},
+		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"typo.calls"}},
+		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}, Syscope: "syscope", Args: []string{"-n", "3"}},
+		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}},
 	} {
 		if _, err := m.Run(); err == nil {
 			t.Errorf("Run(%+v): no error", m)

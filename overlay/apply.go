@@ -224,7 +224,7 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 		switch e.Mode {
 		case "before", "before-each", "after", "replace-each", "top", "flags":
 		default:
-			errs = append(errs, where+": assembly edits take before, before-each, after, replace-each or top")
+			errs = append(errs, where+": assembly edits take before, before-each, after, replace-each, top or flags")
 			continue
 		}
 		// A name ending in "?" may be missing on some releases of the range.
@@ -330,6 +330,10 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 			case "after", "top": // "top" goes on the TEXT line itself
 				lines[h.line] = body + "; " + code + "\n"
 			case "replace-each":
+				if !slices.ContainsFunc(strings.Split(code, ";"), func(in string) bool { return norm(in) == norm(rest) }) {
+					errs = append(errs, fmt.Sprintf("%s: replace-each code does not repeat the anchor's instruction %q", where, norm(rest)))
+					continue
+				}
 				lines[h.line] = body[:len(body)-len(rest)] + code + "\n"
 			default:
 				lines[h.line] = body[:len(body)-len(rest)] + code + "; " + rest + "\n"

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -96,23 +97,36 @@ func GoEnvGOROOT() (string, error) {
 // Files computes the overlay's contents for goroot under plan p: the
 // GOROOT-relative path of each replaced or added file, and its text.
 func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
+	key, err := Key(goroot, release, p)
+	if err != nil {
+		return nil, err
+	}
+	return makeFiles(goroot, release, p, key)
+}
+
+// Resolve finds the GOROOT file a plan section names: the first of its
+// alternatives ("a | b") that exists. ok is false when none does, which
+// is an error unless the section is optional ("?a").
+func Resolve(goroot string, fe *FileEdits) (rel string, src []byte, optional, ok bool) {
+	optional = strings.HasPrefix(fe.Path, "?")
+	for _, rel = range strings.Split(strings.TrimPrefix(fe.Path, "?"), " | ") {
+		if src, err := os.ReadFile(filepath.Join(goroot, filepath.FromSlash(rel))); err == nil {
+			return rel, src, optional, true
+		}
+	}
+	return "", nil, optional, false
+}
+
+func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var sites []Site
 	var errs []error
 	for _, fe := range p.Files {
 		// A section may name alternatives ("a | b", the file moved within
 		// the range) or be optional ("?a", the file is missing on some).
-		alts := strings.Split(strings.TrimPrefix(fe.Path, "?"), " | ")
-		var src []byte
-		var err error
-		var rel string
-		for _, rel = range alts {
-			if src, err = os.ReadFile(filepath.Join(goroot, filepath.FromSlash(rel))); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			if !strings.HasPrefix(fe.Path, "?") {
+		rel, src, optional, ok := Resolve(goroot, fe)
+		if !ok {
+			if !optional {
 				errs = append(errs, fmt.Errorf("%s: %s: not in GOROOT %s", p.Name, fe.Path, goroot))
 			}
 			continue
@@ -144,6 +158,7 @@ func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
 		files[name] = data
 	}
 	files["src/runtime/syscope_plan.go"] = planFile(release, p, sites)
+	files["src/runtime/syscope_version.go"] = versionFile(SyscopeVersion() + ", overlay " + key)
 	// The guard rejects every minor release but the one the patched files
 	// were copied from, not just the plan's range: two minors under one
 	// plan still differ in the files the overlay leaves alone.
@@ -234,25 +249,28 @@ func Write(dir, goroot string, files map[string][]byte) (string, error) {
 	return filepath.Join(dir, "overlay.json"), nil
 }
 
-// keyFormat names what the generator writes for given inputs; change it
-// whenever that changes (as when the guard went from a plan's range to
-// one minor), so no cached overlay of the old form is reused.
-const keyFormat = "guard-per-minor"
-
-// Key hashes everything an overlay depends on: the generator's output
-// form, the release, the GOROOT path, the embedded plans and sources, and
-// the GOROOT files patched.
+// Key hashes everything an overlay depends on: the generator's own
+// source (syscope.Generator: how it turns its inputs into files, so any
+// change to it makes new overlays), the release, the GOROOT path, the
+// embedded plans, their includes and the added sources, and the GOROOT
+// files patched.
 func Key(goroot, release string, p *Plan) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", keyFormat, release, goroot, p.Name)
-	fs.WalkDir(syscope.Files, ".", func(name string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := fs.ReadFile(syscope.Files, name)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", release, goroot, p.Name)
+	for _, fsys := range []fs.FS{syscope.Generator, syscope.Files} {
+		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(name, "_test.go") {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, name)
 			fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
 			h.Write(data)
+			return err
+		})
+		if err != nil {
+			return "", fmt.Errorf("hashing the generator's inputs: %w", err)
 		}
-		return nil
-	})
+	}
 	for _, fe := range p.Files {
 		for _, rel := range strings.Split(strings.TrimPrefix(fe.Path, "?"), " | ") {
 			data, err := os.ReadFile(filepath.Join(goroot, filepath.FromSlash(rel)))
@@ -261,4 +279,67 @@ func Key(goroot, release string, p *Plan) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+const modulePath = "github.com/syscope/syscope"
+
+// SyscopeVersion names this build of syscope: its module version (a tag
+// such as v0.3.1, or "(devel)" when built from a checkout), then, when
+// the build recorded them, the VCS revision and "+dirty" for uncommitted
+// changes.
+func SyscopeVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	return versionOf(bi)
+}
+
+func versionOf(bi *debug.BuildInfo) string {
+	v := ""
+	if bi.Main.Path == modulePath {
+		v = bi.Main.Version
+		var rev string
+		var dirty bool
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if v == "" {
+			v = "(devel)"
+		}
+		if rev != "" {
+			v += " " + rev[:min(len(rev), 12)]
+			if dirty {
+				v += "+dirty"
+			}
+		}
+		return v
+	}
+	for _, d := range bi.Deps {
+		if d.Path == modulePath {
+			if d.Replace != nil {
+				return d.Version + " => " + d.Replace.Path + " " + d.Replace.Version
+			}
+			return d.Version
+		}
+	}
+	return "(devel)"
+}
+
+// VersionMark starts the string that names, in an instrumented binary,
+// the syscope that made its overlay and the overlay's key; a NUL ends it.
+const VersionMark = "\x00syscope-overlay-version "
+
+// versionFile is the generated runtime file that names the syscope that
+// made the overlay, for the dump's "syscope_version" and for syscope
+// check, which finds the string in a binary, stripped or not.
+func versionFile(stamp string) []byte {
+	return []byte(fmt.Sprintf("// Code generated by syscope overlay; DO NOT EDIT.\n\npackage runtime\n\n"+
+		"// syscopeVersionMark names the syscope that made this overlay and the\n// overlay's key, between the mark and a NUL.\n"+
+		"var syscopeVersionMark = %q\n\nconst syscopeVersionMarkLen = %d\n", VersionMark+stamp+"\x00", len(VersionMark)))
 }

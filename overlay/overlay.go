@@ -24,6 +24,7 @@ type Result struct {
 	JSON    string // path of overlay.json
 	Cached  bool
 	Elapsed time.Duration
+	Pruned  []string // older overlays of the release that the cache bound removed
 }
 
 // GoCommand is the go binary that must run the build: the one in GOROOT.
@@ -40,7 +41,8 @@ func (r *Result) Env() []string {
 	return env
 }
 
-// CacheDir is where overlays and GOROOT links are kept.
+// CacheDir is where overlays and GOROOT links are kept: overlay/RELEASE-KEY
+// and goroot/RELEASE, bounded by KeepPerRelease and emptied by Clean.
 func CacheDir() (string, error) {
 	if d := os.Getenv("SYSCOPE_CACHE"); d != "" {
 		return d, nil
@@ -83,19 +85,8 @@ func Generate(o Options) (*Result, error) {
 	if err != nil && (o.Dir == "" || inModCache(goroot)) {
 		return nil, fmt.Errorf("no cache directory: %w", err)
 	}
-	// cmd/go refuses (go1.25+) or breaks on (go1.19) overlays of files
-	// beneath GOMODCACHE, where GOTOOLCHAIN puts toolchains. A symlink
-	// outside it names the same files under a path it accepts.
-	if inModCache(goroot) {
-		link := filepath.Join(cache, "goroot", release)
-		if dst, err := os.Readlink(link); err != nil || dst != goroot {
-			os.MkdirAll(filepath.Dir(link), 0o755)
-			os.Remove(link)
-			if err := os.Symlink(goroot, link); err != nil {
-				return nil, fmt.Errorf("linking GOROOT outside the module cache: %w", err)
-			}
-		}
-		goroot = link
+	if goroot, err = LinkGOROOT(goroot, release); err != nil {
+		return nil, err
 	}
 	key, err := Key(goroot, release, p)
 	if err != nil {
@@ -106,6 +97,7 @@ func Generate(o Options) (*Result, error) {
 	if dir == "" {
 		dir = filepath.Join(cache, "overlay", release+"-"+key)
 		if _, err := os.Stat(filepath.Join(dir, "overlay.json")); err == nil {
+			markUsed(dir)
 			r.JSON, r.Cached, r.Elapsed = filepath.Join(dir, "overlay.json"), true, time.Since(start)
 			return r, nil
 		}
@@ -113,12 +105,17 @@ func Generate(o Options) (*Result, error) {
 	if dir, err = filepath.Abs(dir); err != nil {
 		return nil, err
 	}
-	files, err := Files(goroot, release, p)
+	files, err := makeFiles(goroot, release, p, key)
 	if err != nil {
 		return nil, err
 	}
 	if r.JSON, err = Write(dir, goroot, files); err != nil {
 		return nil, fmt.Errorf("writing overlay: %w", err)
+	}
+	if o.Dir == "" {
+		if r.Pruned, err = prune(filepath.Dir(dir), release, KeepPerRelease); err != nil {
+			return nil, fmt.Errorf("bounding the cache: %w", err)
+		}
 	}
 	r.Elapsed = time.Since(start)
 	return r, nil

@@ -7,6 +7,11 @@
 // Releases are named as Go names them: go1.13.15, go1.21.0, and go1.16
 // for the first release of a minor before go1.21. They are ordered with
 // go/version.
+//
+// Besides releases, a toolchain can be named by its role (see Lookup):
+// "local", "oldest", "newest" and "last-psyscall", resolved when used
+// against the plans' supported range and the proxy's list. GOROOT gives
+// any such name's GOROOT; it is the one place that computes one.
 package releases
 
 import (

@@ -124,6 +124,14 @@ func syscopeAtCrash() {
 		return
 	}
 	syscopeCollect()
-	syscopeWrite(path, false)
+	syscopeWrite(path, syscopeOutIsDir(path), false)
 	syscopeDone()
+}
+
+// syscopeOutIsDir reports a SYSCOPE_OUT that ends in "/": a directory
+// (see syscopeWrite, which finds one that does not by its errors).
+//
+//go:nosplit
+func syscopeOutIsDir(path string) bool {
+	return len(path) > 0 && path[len(path)-1] == '/'
 }

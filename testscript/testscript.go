@@ -5,12 +5,15 @@
 // Commands (in addition to testscript's own):
 //
 //	dump file check                 conservation holds and the dump is consistent
-//	dump file KEY OP N              KEY is an event (enter, sysmon_retake, ...),
-//	                                NAME.FIELD for the syscall-path row of a system
-//	                                call (FIELD: calls errors eintr long),
-//	                                NAME.PATH.FIELD for another path (raw, runtime,
-//	                                vdso, or all: syscall+raw+runtime), or calls,
-//	                                the sum over the syscall path;
+//	dump file KEY OP N              KEY is a metric of package dump/metric: an
+//	                                event (enter, sysmon_retake, ...), a derived
+//	                                count (calls, the sum over the syscall path,
+//	                                exit_slow, ...), NAME.FIELD for the
+//	                                syscall-path row of a system call (FIELD:
+//	                                calls errors eintr long total_ns max_ns
+//	                                mean_ns), or NAME.PATH.FIELD for another path
+//	                                (raw, runtime, vdso, or all:
+//	                                syscall+raw+runtime); a misspelt KEY fails;
 //	                                OP is == != >= <= > <; N is a number, @file
 //	                                holding one, another KEY, or a sum of
 //	                                these joined by + (calls+enter_cgo)
@@ -21,11 +24,14 @@
 //	                                NAME "*" means every name in either
 //	exitcode N prog [args...]       runs prog like exec and requires exit status N
 //	                                (exec's ! accepts any failure)
+//	need program...                 fails, naming what is missing, unless every
+//	                                program is on PATH
 //	othergo ROOT REL                sets $ROOT to the GOROOT and $REL to the
 //	                                release of a toolchain other than the one
-//	                                under test (go1.25.14, or go1.27.4 when a
-//	                                go1.25 release is under test), fetched
-//	                                through GOTOOLCHAIN by the go running the tests
+//	                                under test (the newest patch of the last
+//	                                minor with _Psyscall, or of the newest
+//	                                supported minor when that minor is under
+//	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
 //	sigend SIG END prog [args...]   runs prog, waits for its first line on stdout,
@@ -44,7 +50,9 @@
 // Conditions:
 //
 //	[plan:go1.26]                   the toolchain under test uses that plan
+//	                                (a plan that does not exist is an error)
 //	[release:go1.25]                the toolchain under test is go1.25 or newer
+//	[root]                          the tests run as root
 //
 // These describe the toolchain under test ($GOTOOLCHAIN in the script),
 // not the go that runs the tests, which is what testscript's [go1.x] means.
@@ -67,7 +75,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/dump/metric"
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
@@ -75,6 +85,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dropparas": cmdDropparas,
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
+	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
@@ -102,68 +113,40 @@ func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return
 	}
-	got, err := value(d, args[1])
-	ts.Check(err)
+	got, err := metric.Value(d, args[1])
+	if err != nil {
+		ts.Fatalf("dump: %v", err)
+	}
 	want, err := operand(ts, d, args[3])
-	ts.Check(err)
+	if err != nil {
+		ts.Fatalf("dump: %v", err)
+	}
 	ok := map[string]bool{"==": got == want, "!=": got != want, ">=": got >= want, "<=": got <= want, ">": got > want, "<": got < want}
 	r, known := ok[args[2]]
 	if !known {
 		ts.Fatalf("dump: unknown operator %q", args[2])
 	}
 	if !r {
-		ts.Fatalf("dump: %s = %d, want %s %d", args[1], got, args[2], want)
+		ts.Fatalf("dump: %s = %s, want %s %s", args[1], num(got), args[2], num(want))
 	}
-	ts.Logf("dump: %s = %d", args[1], got)
+	ts.Logf("dump: %s = %s", args[1], num(got))
 }
 
+// num prints a metric: counts as integers, a ratio or a mean as it is.
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// value reads a count from the dump, for strace.
 func value(d *dump.Dump, key string) (int64, error) {
-	if key == "calls" {
-		return int64(d.SyscallCalls()), nil
-	}
-	if name, field, ok := strings.Cut(key, "."); ok {
-		path := dump.PathSyscall
-		if p, f, ok := strings.Cut(field, "."); ok {
-			path, field = p, f
-		}
-		switch path {
-		case dump.PathSyscall, dump.PathRaw, dump.PathRuntime, dump.PathVDSO, "all":
-		default:
-			return 0, fmt.Errorf("dump: unknown path %q (want syscall, raw, runtime, vdso or all)", path)
-		}
-		var n uint64
-		for _, s := range d.Syscalls {
-			if s.Name != name || !(s.Path == path || path == "all" && s.Path != dump.PathVDSO) {
-				continue
-			}
-			switch field {
-			case "calls":
-				n += s.Calls
-			case "errors":
-				n += s.Errors
-			case "eintr":
-				n += s.Eintr
-			case "long":
-				n += s.Long
-			default:
-				return 0, fmt.Errorf("dump: unknown field %q (want calls, errors, eintr or long)", field)
-			}
-		}
-		return int64(n), nil
-	}
-	if d.Events == nil {
-		return 0, fmt.Errorf("dump: no events")
-	}
-	v, ok := d.Events[key]
-	if !ok {
-		return 0, fmt.Errorf("dump: no event %q", key)
+	v, err := metric.Value(d, key)
+	if err != nil {
+		return 0, fmt.Errorf("dump: %w", err)
 	}
 	return int64(v), nil
 }
 
 // operand is a number, @file holding one, or another key of the dump,
 // or a sum of these joined by +.
-func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
+func operand(ts *testscript.TestScript, d *dump.Dump, s string) (float64, error) {
 	if a, b, ok := strings.Cut(s, "+"); ok {
 		x, err := operand(ts, d, a)
 		if err != nil {
@@ -176,9 +159,9 @@ func operand(ts *testscript.TestScript, d *dump.Dump, s string) (int64, error) {
 		s = strings.TrimSpace(ts.ReadFile(f))
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
+		return float64(n), nil
 	}
-	return value(d, s)
+	return metric.Value(d, s)
 }
 
 var normRE = []struct {
@@ -209,10 +192,15 @@ func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(s), 0o644))
 }
 
-// Condition answers [plan:NAME] and [release:goX.Y] for the toolchain
-// whose GOROOT is goroot.
+// Condition answers [plan:NAME], [release:goX.Y] and [root] for the
+// toolchain whose GOROOT is goroot. A plan that does not exist or a
+// release that is not one is an error, not a false condition, so that a
+// misspelt condition cannot quietly leave lines out of a scenario.
 func Condition(goroot string) func(cond string) (bool, error) {
 	return func(cond string) (bool, error) {
+		if cond == "root" {
+			return os.Geteuid() == 0, nil
+		}
 		rel, err := overlay.Version(goroot)
 		if err != nil {
 			return false, err
@@ -222,16 +210,49 @@ func Condition(goroot string) func(cond string) (bool, error) {
 			if err != nil {
 				return false, err
 			}
+			planName := func(p *overlay.Plan) string {
+				return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan")
+			}
+			var names []string
+			for _, p := range plans {
+				names = append(names, planName(p))
+			}
+			if !slices.Contains(names, name) {
+				return false, fmt.Errorf("[%s]: no plan %q (the plans are %s)", cond, name, strings.Join(names, ", "))
+			}
 			p, err := overlay.Select(plans, rel, false)
 			if err != nil {
-				return false, nil
+				return false, fmt.Errorf("[%s]: %v", cond, err)
 			}
-			return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan") == name, nil
+			return planName(p) == name, nil
 		}
 		if v, ok := strings.CutPrefix(cond, "release:"); ok {
+			if !version.IsValid(v) || !strings.HasPrefix(v, "go1.") {
+				return false, fmt.Errorf("[%s]: %q is not a Go release (want go1.N or go1.N.P)", cond, v)
+			}
 			return version.Compare(rel, v) >= 0, nil
 		}
 		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+}
+
+// cmdNeed fails, naming what is missing, unless every program it names
+// is on PATH: a scenario that needs a tool fails without it, never skips.
+func cmdNeed(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! need")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: need program...")
+	}
+	var missing []string
+	for _, prog := range args {
+		if _, err := exec.LookPath(prog); err != nil {
+			missing = append(missing, prog)
+		}
+	}
+	if len(missing) > 0 {
+		ts.Fatalf("need: this scenario needs %s, not found on PATH; install it (CI does)", strings.Join(missing, " and "))
 	}
 }
 
@@ -303,6 +324,9 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 		names = append(slices.Delete(names, i, i+1), slices.Sorted(maps.Keys(set))...)
+	}
+	if !d.Has("thread_create") {
+		ts.Fatalf("strace: %s has no thread_create event, so the runtime calls cut off by exit cannot be bounded", args[1])
 	}
 	threads := 1 + int64(d.Events["thread_create"])
 	var bad []string
@@ -421,7 +445,8 @@ func lookupID(name string, lookup func(string) (string, error)) int {
 
 // cmdOthergo finds a toolchain whose release differs from the one under
 // test, so a script can build with one toolchain and an overlay made for
-// another.
+// another: the newest patch of the last minor with _Psyscall, or of the
+// newest supported minor when that minor is under test.
 func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! othergo")
@@ -431,18 +456,18 @@ func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	rel, err := overlay.Version(ts.Getenv("GOROOT"))
 	ts.Check(err)
-	other := "go1.25.14"
-	if version.Lang(rel) == "go1.25" {
-		other = "go1.27.4"
+	other, err := releases.Lookup(releases.LastPsyscall)
+	ts.Check(err)
+	if version.Lang(rel) == version.Lang(other) {
+		other, err = releases.Lookup(releases.NewestSupported)
+		ts.Check(err)
 	}
 	// The go running the tests, not the one under test (go1.16 knows no
-	// GOTOOLCHAIN), fetches it into the same module cache.
-	cmd := exec.Command("go", "env", "GOROOT")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+other, "GOENV=off", "GOFLAGS=", "GOMODCACHE="+ts.Getenv("GOMODCACHE"))
-	out, err := cmd.CombinedOutput()
+	// GOTOOLCHAIN), fetches it into the module cache the scripts share.
+	tc, err := releases.Fetch(other)
 	if err != nil {
-		ts.Fatalf("othergo: GOTOOLCHAIN=%s go env GOROOT: %v\n%s", other, err, out)
+		ts.Fatalf("othergo: %v", err)
 	}
-	ts.Setenv(args[0], strings.TrimSpace(string(out)))
+	ts.Setenv(args[0], tc.GOROOT)
 	ts.Setenv(args[1], other)
 }

@@ -4,7 +4,10 @@
 //
 // Usage:
 //
-//	go run ./tools/bench [-wall dir] [toolchain...]
+//	go run ./tools/bench [-wall dir] [-pairs n] [-iters n] [-o file] [toolchain...]
+//
+// A toolchain is a release or a role that releases.Lookup resolves
+// (local, oldest, newest, last-psyscall); the default is local.
 //
 // It builds a loop program vanilla and with the overlay and counts user
 // instructions under callgrind (GODEBUG=asyncpreemptoff=1) for N and 2N
@@ -15,14 +18,22 @@
 // both read from callgrind's output. With -wall it also writes paired
 // wall-clock runs of the getpid loop and of a sync.Mutex contended by two
 // goroutines on two Ps, alternating vanilla and instrumented, as
-// TOOLCHAIN-vanilla.txt and TOOLCHAIN-syscope.txt in dir, in the
-// benchmark format that benchstat reads.
+// RELEASE-vanilla.txt and RELEASE-syscope.txt in dir, in the benchmark
+// format that benchstat reads, and compares them with benchstat (the
+// version go.mod's tool directive pins, run as `go tool benchstat`).
+//
+// -iters sets N (default 100,000; the futex run makes N/5 hand-offs) and
+// -pairs the number of paired wall-clock runs (default 10), so a quick
+// run can prove the pipeline. When every measurement succeeded the
+// tables go to -o (docs/bench.md by default), with the date, the
+// machine, the toolchains and the command that made them.
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -31,6 +42,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/syscope/syscope/internal/measure"
+	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 const prog = `package main
@@ -126,23 +141,46 @@ func main() {
 }
 `
 
-const n = 100000
+// n is the number of getpid iterations of the shorter callgrind run.
+var n int64 = 100000
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench: ")
-	wall := flag.String("wall", "", "write paired wall-clock results into `dir`")
+	wall := flag.String("wall", "", "write paired wall-clock results into `dir` and compare them with benchstat")
+	pairs := flag.Int("pairs", 10, "paired wall-clock runs per program with -wall")
+	flag.Int64Var(&n, "iters", n, "getpid iterations per callgrind run (the futex run makes a fifth as many hand-offs)")
+	outDoc := flag.String("o", "docs/bench.md", "write the tables to `file` when every measurement succeeded (\"\" for none)")
 	flag.Parse()
+	if n < 10 || *pairs < 1 {
+		log.Fatal("-iters must be at least 10 and -pairs at least 1")
+	}
 	tcs := flag.Args()
 	if len(tcs) == 0 {
-		tcs = []string{"local"}
+		tcs = []string{releases.Local}
 	}
+	doc := &measure.Doc{Title: "What syscope adds to a system call", Command: "go run ./tools/bench " + strings.Join(os.Args[1:], " ")}
+	var table, stats bytes.Buffer
+	out := io.MultiWriter(os.Stdout, &table)
 	syscope, err := filepath.Abs("syscope.bin")
 	check(err)
 	run("", nil, "go", "build", "-o", syscope, "./tools/syscope")
 	defer os.Remove(syscope)
-	fmt.Printf("%-10s %-8s %8s %8s %8s %8s %8s\n", "toolchain", "per", "vanilla", "on", "off", "+on", "+off")
-	for _, tc := range tcs {
+	fmt.Fprintf(out, "%-10s %-8s %8s %8s %8s %8s %8s\n", "toolchain", "per", "vanilla", "on", "off", "+on", "+off")
+	for _, name := range tcs {
+		t, err := releases.Get(name)
+		check(err)
+		// Build vanilla and instrumented with the same GOROOT: the one the
+		// overlay is made for (for a toolchain in the module cache, syscope's
+		// link to it).
+		ov, err := overlay.Generate(overlay.Options{GOROOT: t.GOROOT})
+		check(err)
+		tc := t.Release
+		if name == tc {
+			doc.Toolchains = append(doc.Toolchains, tc)
+		} else {
+			doc.Toolchains = append(doc.Toolchains, name+" = "+tc)
+		}
 		dir, err := os.MkdirTemp("", "syscope-bench-")
 		check(err)
 		check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bench\n\ngo 1.16\n"), 0o644))
@@ -153,35 +191,56 @@ func main() {
 		pdir := filepath.Join(dir, "ping")
 		check(os.MkdirAll(pdir, 0o755))
 		check(os.WriteFile(filepath.Join(pdir, "main.go"), []byte(pingProg), 0o644))
-		env := []string{"GOTOOLCHAIN=" + tc, "GOENV=off", "GOFLAGS="}
-		run(dir, env, "go", "build", "-o", "vanilla", ".")
+		gobin := filepath.Join(ov.GOROOT, "bin")
+		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		gocmd := ov.GoCommand()
+		run(dir, env, gocmd, "build", "-o", "vanilla", ".")
 		run(dir, env, syscope, "build", "-o", "syscope", ".")
-		run(dir, env, "go", "build", "-o", "vanilla-mutex", "./mutex")
+		run(dir, env, gocmd, "build", "-o", "vanilla-mutex", "./mutex")
 		run(dir, env, syscope, "build", "-o", "syscope-mutex", "./mutex")
-		run(dir, env, "go", "build", "-o", "vanilla-ping", "./ping")
+		run(dir, env, gocmd, "build", "-o", "vanilla-ping", "./ping")
 		run(dir, env, syscope, "build", "-o", "syscope-ping", "./ping")
 		van := perIter(dir, "vanilla", nil)
 		on := perIter(dir, "syscope", nil)
 		off := perIter(dir, "syscope", []string{"SYSCOPE=off"})
-		fmt.Printf("%-10s %-8s %8d %8d %8d %+8d %+8d\n", tc, "getpid", van, on, off, on-van, off-van)
+		fmt.Fprintf(out, "%-10s %-8s %8d %8d %8d %+8d %+8d\n", tc, "getpid", van, on, off, on-van, off-van)
 		fvan := perFutex(dir, "vanilla-ping", nil)
 		fon := perFutex(dir, "syscope-ping", nil)
 		foff := perFutex(dir, "syscope-ping", []string{"SYSCOPE=off"})
-		fmt.Printf("%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
+		fmt.Fprintf(out, "%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
 			var v, s bytes.Buffer
-			for i := 0; i < 10; i++ {
+			for i := 0; i < *pairs; i++ {
 				v.Write(run(dir, nil, "./vanilla", "1000000", "wall"))
 				s.Write(run(dir, nil, "./syscope", "1000000", "wall"))
 				v.Write(run(dir, nil, "./vanilla-mutex", "2000000", "wall"))
 				s.Write(run(dir, nil, "./syscope-mutex", "2000000", "wall"))
 			}
-			check(os.WriteFile(filepath.Join(*wall, tc+"-vanilla.txt"), v.Bytes(), 0o644))
-			check(os.WriteFile(filepath.Join(*wall, tc+"-syscope.txt"), s.Bytes(), 0o644))
+			vf, sf := filepath.Join(*wall, tc+"-vanilla.txt"), filepath.Join(*wall, tc+"-syscope.txt")
+			check(os.WriteFile(vf, v.Bytes(), 0o644))
+			check(os.WriteFile(sf, s.Bytes(), 0o644))
+			// benchstat as go.mod's tool directive pins it.
+			bs := run("", []string{"GOFLAGS="}, "go", "tool", "benchstat", "vanilla="+vf, "syscope="+sf)
+			fmt.Printf("\n%s: %d paired wall-clock runs\n%s\n", tc, *pairs, bs)
+			fmt.Fprintf(&stats, "### %s\n\n%d paired wall-clock runs, alternating vanilla and instrumented:\n\n```\n%s```\n\n", tc, *pairs, bs)
 		}
 		os.RemoveAll(dir)
 	}
+	if *outDoc == "" {
+		return
+	}
+	fmt.Fprintf(&doc.Body, "User instructions per getpid round trip (syscall.Syscall(SYS_GETPID)) and\n")
+	fmt.Fprintf(&doc.Body, "per runtime futex call, counted by callgrind: vanilla, instrumented with\n")
+	fmt.Fprintf(&doc.Body, "recording on, instrumented with SYSCOPE=off, and the differences\n")
+	fmt.Fprintf(&doc.Body, "(getpid: %d and %d iterations, differenced; futex: %d hand-offs).\n\n", n, 2*n, n/5)
+	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
+	if stats.Len() > 0 {
+		fmt.Fprintf(&doc.Body, "\n## Wall clock (benchstat)\n\n")
+		doc.Body.Write(stats.Bytes())
+	}
+	check(doc.Write(*outDoc))
+	log.Printf("wrote %s", *outDoc)
 }
 
 var collected = regexp.MustCompile(`Collected : (\d+)`)
@@ -200,7 +259,7 @@ func perIter(dir, bin string, env []string) int64 {
 		v, _ := strconv.ParseInt(string(m[1]), 10, 64)
 		return v
 	}
-	return (count(2*n) - count(n) + n/2) / n
+	return (count(int(2*n)) - count(int(n)) + n/2) / n
 }
 
 // perFutex is the instructions executed inside runtime.futex per call,
@@ -210,7 +269,7 @@ func perIter(dir, bin string, env []string) int64 {
 func perFutex(dir, bin string, env []string) float64 {
 	out := filepath.Join(dir, "cg.out")
 	callgrind(dir, append(env, "GODEBUG=asyncpreemptoff=1"), "--compress-strings=no", "--compress-pos=no",
-		"--callgrind-out-file="+out, "./"+bin, "20000")
+		"--callgrind-out-file="+out, "./"+bin, strconv.FormatInt(n/5, 10))
 	data, err := os.ReadFile(out)
 	check(err)
 	isFutex := func(name string) bool { return name == "runtime.futex" || name == "runtime.futex.abi0" }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"go/version"
 	"os"
@@ -14,30 +14,14 @@ import (
 	"github.com/syscope/syscope/releases"
 )
 
-const bisectUsage = "bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] [-timeout d] script.txtar"
-
-// bisectReport is what -json prints.
-type bisectReport struct {
-	Script     string         `json:"script"`
-	Instrument bool           `json:"instrument"`
-	From       string         `json:"from"`
-	To         string         `json:"to"`
-	Candidates []string       `json:"candidates"`
-	Steps      []*bisect.Step `json:"steps"`
-	Runs       int            `json:"runs"`
-	Skipped    int            `json:"skipped"`
-	Found      bool           `json:"found"`
-	Old        *bisect.Step   `json:"old"`
-	New        *bisect.Step   `json:"new"`
-	WallNS     time.Duration  `json:"wall_ns"`
-}
+const bisectUsage = "bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar"
 
 func runBisect(args []string) error {
 	fs := newFlags("bisect", bisectUsage)
 	from := fs.String("from", "go1.13", "the oldest release, whose outcome is the reference: a minor (`release`: its newest patch) or a full release")
 	to := fs.String("to", "", "the newest release to try (default: the newest the module proxy lists)")
 	patches := fs.Bool("patches", false, "then search every patch release between the two minors found")
-	instrument := fs.Bool("instrument", false, "make `syscope` in the script build with the overlay (go1.16 and later)")
+	instrument := fs.Bool("instrument", false, "put syscope on the script's PATH, so that exec syscope build builds with the overlay (go1.16 and later)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 10*time.Minute, "time limit for one run of the script")
 	if fs.Parse(args) != nil || fs.NArg() != 1 {
@@ -78,6 +62,10 @@ func runBisect(args []string) error {
 	b := &bisect.Bisect{Run: s.Runner(), Progress: os.Stderr}
 	fmt.Fprintf(os.Stderr, "bisect: %d releases, %s to %s: %s\n", len(cands), cands[0], cands[len(cands)-1], strings.Join(cands, " "))
 	r, err := b.Search(cands, "minor")
+	var broken *bisect.BrokenError
+	if errors.As(err, &broken) {
+		return brokenScript(fs.Arg(0), broken, start)
+	}
 	if err != nil {
 		return err
 	}
@@ -85,27 +73,25 @@ func runBisect(args []string) error {
 		between := bisect.PatchesBetween(listed, r.Old.Release, r.New.Release)
 		if len(between) > 0 {
 			fmt.Fprintf(os.Stderr, "bisect: %d patch releases between %s and %s\n", len(between), r.Old.Release, r.New.Release)
-			if r, err = b.Refine(r, between, "patch"); err != nil {
+			r, err = b.Refine(r, between, "patch")
+			if errors.As(err, &broken) {
+				return brokenScript(fs.Arg(0), broken, start)
+			}
+			if err != nil {
 				return err
 			}
 		}
 	}
-	rep := &bisectReport{Script: fs.Arg(0), Instrument: *instrument, From: cands[0], To: cands[len(cands)-1],
-		Candidates: cands, Steps: b.Steps, Runs: b.Runs, Found: r.New != nil, Old: r.Old, New: r.New, WallNS: time.Since(start)}
-	for _, st := range b.Steps {
-		if st.Outcome == bisect.Skipped {
-			rep.Skipped++
-		}
-	}
+	rep := b.Report(cands, r)
+	rep.Script, rep.Instrument, rep.WallNS = fs.Arg(0), *instrument, time.Since(start)
 	fmt.Fprintf(os.Stderr, "bisect: %s, %s skipped, %.1fs\n", plural(rep.Runs, "script run"), plural(rep.Skipped, "release"), rep.WallNS.Seconds())
 	if *asJSON {
-		e := json.NewEncoder(os.Stdout)
-		e.SetIndent("", "  ")
-		if err := e.Encode(rep); err != nil {
-			return err
-		}
+		err = rep.WriteJSON(os.Stdout)
 	} else {
-		printBisect(rep)
+		err = rep.WriteText(os.Stdout)
+	}
+	if err != nil {
+		return err
 	}
 	if !rep.Found {
 		return exitError(1)
@@ -113,23 +99,18 @@ func runBisect(args []string) error {
 	return nil
 }
 
-func printBisect(rep *bisectReport) {
-	if !rep.Found {
-		fmt.Printf("no change: the script's outcome is %s on every release from %s to %s\n", rep.Old.Outcome, rep.From, rep.Old.Release)
-		fmt.Printf("--- %s: %s\n%s", rep.Old.Release, rep.Old.Outcome, indent(rep.Old.Output))
-		return
+// brokenScript reports a script that fails in its own text as cmd/go
+// reports an error in a file, and makes main exit 2, as for a usage
+// error: such a script gives no verdict on any release.
+func brokenScript(name string, b *bisect.BrokenError, start time.Time) error {
+	var rels []string
+	for _, s := range b.Steps {
+		rels = append(rels, s.Release)
 	}
-	fmt.Printf("--- last %s: %s\n%s", rep.Old.Outcome, rep.Old.Release, indent(rep.Old.Output))
-	fmt.Printf("--- first %s: %s\n%s", rep.New.Outcome, rep.New.Release, indent(rep.New.Output))
-	fmt.Printf("the script's outcome changes from %s to %s between %s and %s\n", rep.Old.Outcome, rep.New.Outcome, rep.Old.Release, rep.New.Release)
-}
-
-func indent(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return ""
-	}
-	return "\t" + strings.ReplaceAll(s, "\n", "\n\t") + "\n"
+	fmt.Fprintf(os.Stderr, "%s:%d: %s\n", name, b.Line(), b.Message())
+	fmt.Fprintf(os.Stderr, "bisect: a broken script: it fails at line %d on %s, where no release can change it (%.1fs)\n",
+		b.Line(), strings.Join(rels, " and "), time.Since(start).Seconds())
+	return exitError(2)
 }
 
 // plural returns "1 run", "2 runs".

@@ -47,10 +47,12 @@ func runCheck(args []string) error {
 
 // checkBinary says whether bin carries the instrumented runtime, and,
 // when release is set, whether the go that built it is the one the
-// overlay ovPath (keyed under goroot) was made for. It returns a line
-// describing bin, or an error that tells the user what to do.
+// overlay ovPath (keyed under goroot) was made for. It returns the lines
+// describing bin (the second, indented as in `go version -m`, names the
+// syscope version and overlay key that made its overlay), or an error
+// that tells the user what to do.
 func checkBinary(bin, release, goroot, ovPath string) (string, error) {
-	gover, instrumented, err := inspect(bin)
+	gover, instrumented, stamp, err := inspect(bin)
 	if err != nil {
 		return "", err
 	}
@@ -62,25 +64,30 @@ func checkBinary(bin, release, goroot, ovPath string) (string, error) {
 	case release != "" && gover != release:
 		return "", fmt.Errorf("%s: built by %s with an overlay made for %s: its patched runtime files come from the other release. Make the overlay again (syscope overlay) and rebuild", bin, gover, release)
 	}
-	return fmt.Sprintf("%s: %s, instrumented by syscope", bin, gover), nil
+	if stamp == "" {
+		stamp = "not recorded (an overlay made before syscope stamped its version)"
+	}
+	return fmt.Sprintf("%s: %s, instrumented by syscope\n\tsyscope\t%s", bin, gover, stamp), nil
 }
 
-// inspect reports the Go release that built bin and whether its runtime
-// is syscope's. The function name runtime.syscopeInit is in the
-// pclntab's table of function names, which every Go binary keeps even
-// when its symbol table is stripped (-ldflags=-s).
-func inspect(bin string) (gover string, instrumented bool, err error) {
+// inspect reports the Go release that built bin, whether its runtime is
+// syscope's and, if so, the syscope version and overlay key the overlay
+// recorded (see overlay.VersionMark). The function name
+// runtime.syscopeInit is in the pclntab's table of function names, which
+// every Go binary keeps even when its symbol table is stripped
+// (-ldflags=-s); the version is string data, kept as well.
+func inspect(bin string) (gover string, instrumented bool, stamp string, err error) {
 	bi, err := buildinfo.ReadFile(bin)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", false, err
+			return "", false, "", err
 		}
-		return "", false, fmt.Errorf("%s: not a Go binary: %v", bin, err)
+		return "", false, "", fmt.Errorf("%s: not a Go binary: %v", bin, err)
 	}
 	gover, _, _ = strings.Cut(bi.GoVersion, " ") // "go1.26.8 X:nodwarf5" names experiments
 	f, err := elf.Open(bin)
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %v", bin, err)
+		return "", false, "", fmt.Errorf("%s: %v", bin, err)
 	}
 	defer f.Close()
 	var data []byte
@@ -92,7 +99,36 @@ func inspect(bin string) (gover string, instrumented bool, err error) {
 		data, err = os.ReadFile(bin)
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %v", bin, err)
+		return "", false, "", fmt.Errorf("%s: %v", bin, err)
 	}
-	return gover, bytes.Contains(data, []byte("\x00runtime.syscopeInit\x00")), nil
+	if !bytes.Contains(data, []byte("\x00runtime.syscopeInit\x00")) {
+		return gover, false, "", nil
+	}
+	if s := f.Section(".rodata"); s != nil {
+		data, err = s.Data()
+	} else {
+		data, err = os.ReadFile(bin)
+	}
+	if err != nil {
+		return "", false, "", fmt.Errorf("%s: %v", bin, err)
+	}
+	stamp = versionStamp(data)
+	if stamp == "" && f.Section(".rodata") != nil {
+		data, err = os.ReadFile(bin)
+		stamp = versionStamp(data)
+	}
+	return gover, true, stamp, err
+}
+
+// versionStamp finds the string overlay.VersionMark starts in data.
+func versionStamp(data []byte) string {
+	_, rest, ok := bytes.Cut(data, []byte(overlay.VersionMark))
+	if !ok {
+		return ""
+	}
+	stamp, _, ok := bytes.Cut(rest, []byte{0})
+	if !ok || len(stamp) > 200 {
+		return ""
+	}
+	return string(stamp)
 }

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/syscope/syscope/overlay"
 )
 
 func TestBuildOutput(t *testing.T) {
@@ -54,5 +56,18 @@ func TestCheckPlainBinary(t *testing.T) {
 	}
 	if _, err := checkBinary(filepath.Join(t.TempDir(), "missing"), "", "", ""); err == nil {
 		t.Errorf("checkBinary(missing file) succeeded")
+	}
+}
+
+func TestVersionStamp(t *testing.T) {
+	data := []byte("go:string.junk" + overlay.VersionMark + "(devel) 0123456789ab, overlay 0123456789abcdef\x00more")
+	if got := versionStamp(data); got != "(devel) 0123456789ab, overlay 0123456789abcdef" {
+		t.Errorf("versionStamp = %q", got)
+	}
+	if got := versionStamp([]byte("no mark here\x00")); got != "" {
+		t.Errorf("versionStamp without the mark = %q", got)
+	}
+	if got := versionStamp([]byte(overlay.VersionMark + "unterminated")); got != "" {
+		t.Errorf("versionStamp of an unterminated stamp = %q", got)
 	}
 }

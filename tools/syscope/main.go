@@ -6,12 +6,13 @@
 //
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
-//	syscope report [-format text|json] dump.json
+//	syscope report [-format text|json] dump.json|dir...
 //	syscope check [-overlay file] binary...
 //	syscope versions
+//	syscope clean [-n] [-x]
 //	syscope demo
-//	syscope bisect [-from go1.13] [-to go1.27] [-patches] [-instrument] [-json] [-timeout d] script.txtar
-//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]
+//	syscope bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar
+//	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar
 //
 // Every command prints its results on standard output, and its progress,
 // warnings and other information on standard error. `syscope CMD -h`
@@ -19,9 +20,12 @@
 //
 // # Commands
 //
-// overlay makes the overlay for a toolchain: patched copies of
-// runtime/proc.go, runtime2.go, cgocall.go and syscall/syscall_linux.go,
-// plus syscope's own runtime and syscall files. The toolchain is the one
+// overlay makes the overlay for a toolchain: patched copies of the
+// runtime's scheduler files (proc.go, runtime2.go, cgocall.go,
+// signal_unix.go, runtime.go), of the assembly that makes system calls
+// (runtime/sys_linux_amd64.s, syscall/asm_linux_amd64.s and, from go1.19,
+// internal/runtime/syscall's wrapper), plus syscope's own runtime files;
+// patches/README.md lists them per plan. The toolchain is the one
 // `go env GOROOT` names (GOTOOLCHAIN is honoured) unless -goroot is set.
 // Without -o the overlay goes to a cache directory keyed by the release
 // and a hash of the files it patched ($SYSCOPE_CACHE, default
@@ -35,6 +39,18 @@
 // the toolchain's own GOROOT. build then checks, as check -overlay does,
 // the binary that -o names, and fails if it is not instrumented. run
 // warns when SYSCOPE_OUT is set and the program left no new dump there.
+// test with SYSCOPE_OUT set has each test binary write its own dump,
+// PROG.PID.json (a.test.4711.json), in a directory: SYSCOPE_OUT's, which
+// must exist, or, when SYSCOPE_OUT names a file, a new one beside it,
+// from which test moves a single dump to the file; when several test
+// binaries wrote dumps it leaves them there, says where, and fails, since
+// one file cannot hold them. SYSCOPE_OUT is made absolute, as go test
+// runs each binary in its package's directory. go test's cache knows
+// nothing of SYSCOPE_OUT, and a cached result writes no dump, so without
+// a -count of the user's (on the command line or in GOFLAGS) test adds
+// -count=1 and says so on standard error. On a release before go1.24,
+// whose vet reads package files from disk and not through the overlay,
+// test adds -vet=off unless -vet is given, and says so too.
 // -n prints the go command that would run, as one line for sh with the
 // environment it needs (GOROOT=... GOTOOLCHAIN=local), on standard output
 // and runs nothing; it still makes the overlay, or finds it in the cache,
@@ -51,10 +67,17 @@
 // scheduler events and their ratios. -format json prints instead the
 // dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
 // the table added. When the dump file does not exist report says what
-// keeps a program from writing one.
+// keeps a program from writing one. Given several dumps, or a directory
+// (every *.json file in it, each of which must be a dump), report sums
+// them, as `go doc github.com/syscope/syscope/dump.Sum` describes, and
+// its header says how many; the JSON form then carries "dumps", the
+// count, and "sources", the files. A dump whose own books do not balance
+// is a warning, since the sum's may still.
 //
-// check tells whether each binary carries syscope's runtime, and which
-// go built it, like `go version -m`; it exits 1 if one does not. An
+// check tells whether each binary carries syscope's runtime, which go
+// built it and, on an indented line, which syscope version made its
+// overlay and the overlay's key, like `go version -m`; it exits 1 if one
+// does not. An
 // overlay takes effect only for the toolchain it was made for: cmd/go
 // applies overlay entries to files under its own GOROOT and ignores the
 // others without a word, so an overlay made for go1.25.14 and passed to
@@ -70,9 +93,19 @@
 // versions lists the plans: the releases each covers and the events it
 // cannot record.
 //
+// clean removes the overlay cache: every overlay and the GOROOT links,
+// the directories overlay and goroot under the cache directory, and
+// nothing else there. -n prints the remove commands (rm -rf dir) on
+// standard error and runs none, -x prints them as it runs them. The
+// cache needs no cleaning to stay small: it keeps the three overlays of
+// each release used most recently and removes older ones as it makes a
+// new one.
+//
 // demo builds a small embedded program with the overlay, runs it and
 // prints its report: 10,000 reads of a pipe, then 32 goroutines blocked in
-// read(2) with GOMAXPROCS=2, the article's thread explosion.
+// read(2) with GOMAXPROCS=2, the article's thread explosion, then the
+// article's raw futex wait with GOMAXPROCS=1, which holds the only P until
+// sysmon's preemption signal interrupts it after about 10ms.
 //
 // bisect runs a testscript against released toolchains, fetched through
 // the module proxy (GOTOOLCHAIN=goX.Y.Z, GOENV=off), and finds the first
@@ -82,32 +115,49 @@
 // searches every patch release between the two minors found. It runs
 // the script at most 1+⌈log2 n⌉ times over n candidates; a release that
 // cannot be fetched, or on which the script skips itself, is reported
-// and never counted as a verdict. In the script `go` is the toolchain
-// under test; with -instrument, `exec syscope build` builds with the
-// overlay for it and the script can assert on dumps. Progress goes to
-// standard error, the answer (the last release with the old outcome and
-// the first with the new one, with the script's output on each) to
-// standard output, as JSON with -json. -timeout limits one run of the
-// script (default 10m). It exits 1 if nothing changed.
-// examples/futex.txtar is the article's RawSyscall futex wait:
+// and never counted as a verdict; -timeout bounds one run. In the script
+// `go` is a command, as in cmd/go's script tests (`go run .`, `go
+// build`, `! go vet`): the toolchain under test, with its own GOROOT,
+// GOTOOLCHAIN=local and GOENV=off; with -instrument, `exec syscope
+// build` builds with the overlay for it and the script can assert on
+// dumps with the dump command (see package testscript). A script that
+// fails in its own text (an unknown command or condition, a line that
+// does not parse, a usage error, a misspelt metric) is broken, not a
+// verdict: when it fails so on -from, bisect runs -to at once, and if it
+// fails there too prints `script.txtar:LINE: message` and exits 2, as it
+// does when the release on either side of the change found fails so.
+// Progress goes to standard error, the answer (the last release with the
+// old outcome and the first with the new one, with the script's output
+// on each) to standard output, as JSON with -json (package bisect's
+// Report). It exits 1 if nothing changed. examples/futex.txtar is the
+// article's RawSyscall futex wait:
 //
 //	syscope bisect -from go1.13 examples/futex.txtar
 //
 // matrix builds a scenario (a main package, or a txtar archive of one)
 // with the overlay on each release of -versions (a minor means its newest
 // patch; the default is every supported minor), runs it -n times per
-// release, one run at a time with the releases interleaved, and
-// tabulates each -metric: an event of the dump, a derived count such as
-// exit_slow_pct, NAME.FIELD or NAME.PATH.FIELD for a system call's row,
-// or wall_ms. It prints the median and range per release and writes
-// prefix.txt, prefix.json and prefix.svg, a chart with one panel per
-// metric; -o sets prefix (default matrix) and -title the chart's title.
-// -p sets how many releases are fetched and built at once (default: one
-// per CPU), -runp how many programs run at once (default 1, so each run
-// has the machine to itself), and -timeout limits one run (default 2m).
-// Arguments after the scenario go to the program:
+// release, one run at a time with the releases interleaved (-runp runs
+// more at once, -p builds more at once), and tabulates each -metric: an
+// event of the dump, a derived count such as exit_slow_pct, NAME.FIELD
+// or NAME.PATH.FIELD for a system call's row (package dump/metric; a
+// misspelt name fails), or wall_ms. It prints the median and range per
+// release and writes prefix.txt, prefix.json and prefix.svg, a chart
+// with one panel per metric (-o sets prefix, default matrix; -title
+// names the chart). Arguments after the
+// scenario go to the program:
 //
 //	syscope matrix -versions go1.16,go1.25,go1.26 -metric thread_create,sysmon_retake examples/threadgrowth.txtar
+//
+// A txtar archive whose comment holds a command is a testscript, and
+// matrix runs it as bisect -instrument does, -n times per release: each
+// run must pass and leave exactly one dump in $WORK (a *.json file at
+// any depth that is a syscope dump). matrix sets
+// SYSCOPE_OUT=$WORK/syscope.json, so a program the script runs without
+// setting SYSCOPE_OUT leaves its dump there; wall_ms is then the whole
+// script's run. A testscript takes no arguments, and -timeout is 10m by
+// default for it (2m for a program). matrix exits 1 when no run gave a
+// value.
 //
 // # The instrumented program
 //
@@ -120,6 +170,16 @@
 //     never sees half of one. SYSCOPE_OUT is ignored when the program
 //     runs setuid or setgid. A dump that cannot be written costs one
 //     line on standard error and never changes the exit status.
+//   - SYSCOPE_OUT=dir, a directory that exists, or any path ending in
+//     "/", makes each process write its own dump there, as GOCOVERDIR
+//     does: PROG.PID.json, PROG the base name of os.Args[0]; when a
+//     reused pid finds the name taken, PROG.PID.N.json (N = 1, 2, ...),
+//     so no dump replaces another. End the path in "/" to be sure it is
+//     read as a directory: without it, a missing directory is a file to
+//     write. A directory that does not exist, or that cannot be written,
+//     costs one line on standard error ("syscope: SYSCOPE_OUT directory
+//     dir/: errno 2 (no such directory)") and no dump; the program's
+//     output and exit status are as without SYSCOPE_OUT.
 //   - SYSCOPE=off turns recording off: every hook costs one branch.
 //   - SYSCOPE_RAW_LONG=d is the time above which a raw system call
 //     (RawSyscall and what stands on it, which the scheduler is never
@@ -183,6 +243,7 @@ var commands = []command{
 	{"report", reportUsage, runReport},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
+	{"clean", cleanUsage, runClean},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
 	{"matrix", matrixUsage, runMatrix},

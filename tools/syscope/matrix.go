@@ -14,7 +14,7 @@ import (
 	"github.com/syscope/syscope/releases"
 )
 
-const matrixUsage = "matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...]"
+const matrixUsage = "matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar"
 
 // listFlag collects a repeatable, comma-separated flag.
 type listFlag []string
@@ -39,7 +39,7 @@ func runMatrix(args []string) error {
 	out := fs.String("o", "matrix", "write `prefix`.txt, prefix.json and prefix.svg")
 	builds := fs.Int("p", runtime.NumCPU(), "fetch and build `n` releases at once")
 	runp := fs.Int("runp", 1, "run `n` programs at once (1: each run has the machine to itself)")
-	timeout := fs.Duration("timeout", 2*time.Minute, "time limit for one run")
+	timeout := fs.Duration("timeout", 0, "time limit for one run (default 2m, 10m for a testscript)")
 	title := fs.String("title", "", "the chart's `title` (default: the scenario's name and arguments)")
 	if fs.Parse(args) != nil || fs.NArg() < 1 {
 		return errUsage
@@ -51,7 +51,11 @@ func runMatrix(args []string) error {
 	if err != nil {
 		return err
 	}
-	m := &matrix.Matrix{Scenario: fs.Arg(0), Args: fs.Args()[1:], Releases: rels, Metrics: metrics, Runs: *runs,
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	m := &matrix.Matrix{Scenario: fs.Arg(0), Args: fs.Args()[1:], Syscope: self, Releases: rels, Metrics: metrics, Runs: *runs,
 		BuildParallel: *builds, RunParallel: *runp, Timeout: *timeout, Progress: os.Stderr, Title: *title}
 	fmt.Fprintf(os.Stderr, "matrix: %s on %d releases, %d runs each: %s\n", m.Scenario, len(rels), *runs, strings.Join(rels, " "))
 	res, err := m.Run()
@@ -76,12 +80,22 @@ func runMatrix(args []string) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "matrix: wrote %s.txt, %s.json, %s.svg (%.1fs)\n", *out, *out, *out, time.Duration(res.WallNS).Seconds())
+	built := false
 	for _, row := range res.Rows {
-		if row.Skipped == "" {
-			return nil
+		if row.Skipped != "" {
+			continue
+		}
+		built = true
+		for _, vs := range row.Values {
+			if len(vs) > 0 {
+				return nil
+			}
 		}
 	}
-	return fmt.Errorf("no release was built")
+	if !built {
+		return fmt.Errorf("no release was built")
+	}
+	return fmt.Errorf("no run gave a value")
 }
 
 // matrixReleases resolves -versions, or lists the newest patch of every

@@ -3,10 +3,12 @@
 //
 // Usage:
 //
-//	go run ./tools/verifystd [-pkgs list] [-run regexp]
+//	go run ./tools/verifystd [-pkgs list] [-go toolchain]
 //
 // Each package runs `go test -short -count=1 -vet=off`, first vanilla and then with
-// -overlay, using the toolchain on PATH (GOTOOLCHAIN is honoured). The
+// -overlay, using the toolchain -go names (a release, or a role that
+// releases.Lookup resolves: local, oldest, newest, last-psyscall), by
+// default the one on PATH (GOTOOLCHAIN is honoured). The
 // table shows each package's result both ways; the command fails if any
 // package passes vanilla and fails instrumented.
 package main
@@ -21,14 +23,28 @@ import (
 	"time"
 
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("verifystd: ")
 	pkgs := flag.String("pkgs", "syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime", "comma-separated `packages` to test")
+	tc := flag.String("go", "", "test with `toolchain` (default: the go on PATH)")
 	flag.Parse()
-	r, err := overlay.Generate(overlay.Options{})
+	if flag.NArg() != 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	var o overlay.Options
+	if *tc != "" {
+		goroot, err := releases.GOROOT(*tc)
+		if err != nil {
+			log.Fatal(err)
+		}
+		o.GOROOT = goroot
+	}
+	r, err := overlay.Generate(o)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -57,7 +73,8 @@ func test(gocmd string, env []string, pkg, ov string) string {
 		args = append(args, "-overlay="+ov)
 	}
 	cmd := exec.Command(gocmd, append(args, pkg)...)
-	cmd.Env = env
+	// Outside this module: an older toolchain rejects its go.mod.
+	cmd.Env, cmd.Dir = env, os.TempDir()
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start).Round(time.Second)

@@ -2,14 +2,21 @@
 //
 // Usage:
 //
-//	go run ./tools/versions [-all]
+//	go run ./tools/versions [-all] [-releases list] [-o file]
 //
-// For the newest patch of each minor from go1.16 it generates the
-// overlay, builds a program that makes 1,000 reads and 7 failing ones
-// with it, runs it, and checks the dump's exact counts and conservation;
-// then it runs the testscript suite against that toolchain. With -all it
-// takes every patch release since go1.16.0 from the module proxy and
-// only generates and builds.
+// For the newest patch of each supported minor (the plans' "releases"
+// lines say which) it generates the overlay, builds a program that makes
+// 1,000 reads and 7 failing ones with it, runs it, and checks the dump's
+// exact counts and conservation; then it runs the testscript suite
+// against that toolchain. With -all it takes every patch release of the
+// supported minors from the module proxy and only generates and builds.
+// -releases names the toolchains to try instead (releases, minors or
+// the roles releases.Lookup knows: oldest, newest, last-psyscall, local).
+//
+// A release that cannot be fetched is a failure, named in the table; so
+// is any failure to generate, build, run, count or pass the suite. The
+// exit status is 1 if any row failed. When every row passes, the table
+// goes to -o (docs/versions.md by default), with the date and machine.
 package main
 
 import (
@@ -23,12 +30,10 @@ import (
 	"time"
 
 	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/internal/measure"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
 )
-
-var newest = []string{"go1.16.15", "go1.17.13", "go1.18.10", "go1.19.13", "go1.20.14", "go1.21.13",
-	"go1.22.12", "go1.23.12", "go1.24.13", "go1.25.14", "go1.26.11", "go1.27.4"}
 
 const prog = `package main
 
@@ -51,34 +56,119 @@ func main() {
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("versions: ")
-	all := flag.Bool("all", false, "every patch release since go1.16.0, generate and build only")
+	all := flag.Bool("all", false, "every patch release of the supported minors, generate and build only")
+	only := flag.String("releases", "", "comma-separated `toolchains` to try instead of the newest patch of every supported minor")
+	out := flag.String("o", "docs/versions.md", "write the table to `file` when every row passes (\"\" for none)")
 	flag.Parse()
-	rels := newest
-	if *all {
-		rels = allReleases()
+	if flag.NArg() != 0 {
+		flag.Usage()
+		os.Exit(2)
 	}
-	fmt.Printf("%-10s %-8s %-9s %-7s %-22s %s\n", "release", "plan", "overlay", "build", "counts", "testscript")
-	failed := false
-	for _, rel := range rels {
-		row, ok := try(rel, !*all)
-		failed = failed || !ok
+	names, listedRels, err := candidates(*all, *only)
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc := &measure.Doc{Title: "Releases: the newest patch of every supported minor", Command: "make versions"}
+	switch {
+	case *only != "":
+		doc.Title, doc.Command = "Releases: a selection", "go run ./tools/versions "+strings.Join(os.Args[1:], " ")
+	case *all:
+		doc.Title, doc.Command = "Releases: every patch of every supported minor, generated and built", "make versions ALL=1"
+	}
+	header := fmt.Sprintf("%-10s %-8s %-9s %-7s %-22s %s", "release", "plan", "overlay", "build", "counts", "testscript")
+	fmt.Println(header)
+	fmt.Fprintf(&doc.Body, "```\n%s\n", header)
+	failed, absent := 0, 0
+	var toolchains []string
+	for _, name := range names {
+		row, v := try(name, !*all, listedRels)
+		row = strings.TrimRight(row, " ")
+		switch v {
+		case failedRow:
+			failed++
+		case notARelease:
+			absent++
+		}
 		fmt.Println(row)
+		fmt.Fprintln(&doc.Body, row)
+		toolchains = append(toolchains, strings.Fields(row)[0])
 	}
-	if failed {
+	fmt.Fprintf(&doc.Body, "```\n\n%d of %d pass", len(names)-failed-absent, len(names)-absent)
+	if absent > 0 {
+		fmt.Fprintf(&doc.Body, "; %d patch numbers that the proxy neither lists nor serves are not releases", absent)
+	}
+	fmt.Fprintln(&doc.Body, ".")
+	if failed > 0 {
+		log.Printf("%d of %d failed; %s not written", failed, len(names)-absent, *out)
 		os.Exit(1)
+	}
+	if *out != "" {
+		doc.Toolchains = toolchains
+		if *all && *only == "" {
+			doc.Toolchains = []string{fmt.Sprintf("%s to %s, every patch", toolchains[0], toolchains[len(toolchains)-1])}
+		}
+		if err := doc.Write(*out); err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("wrote %s", *out)
 	}
 }
 
-func try(rel string, full bool) (string, bool) {
-	row := fmt.Sprintf("%-10s ", rel)
-	tc, err := releases.Fetch(rel)
-	if err != nil {
-		// Not a verdict: the proxy does not have every release.
-		return row + "not on the proxy (skipped)", true
+// candidates returns the toolchains to try, as names releases.Get
+// resolves, and, for -all, the set the proxy lists (an unlisted patch
+// number that does not download is no release, not a failure).
+func candidates(all bool, only string) ([]string, map[string]bool, error) {
+	if only != "" {
+		return strings.Split(only, ","), nil, nil
 	}
+	minors, err := releases.Minors()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !all {
+		return minors, nil, nil // each resolved to its newest patch by try
+	}
+	// Every patch of each supported minor up to its newest listed one,
+	// since the proxy's list has gaps that still download (go1.24.12, say).
+	listed, err := releases.List()
+	if err != nil {
+		return nil, nil, err
+	}
+	set := map[string]bool{}
+	for _, r := range listed {
+		set[r] = true
+	}
+	newest, err := releases.Resolve(listed, minors[len(minors)-1])
+	if err != nil {
+		return nil, nil, err
+	}
+	return releases.Between(releases.Every(listed), minors[0], newest), set, nil
+}
+
+type verdict int
+
+const (
+	passed verdict = iota
+	failedRow
+	notARelease
+)
+
+// try checks one toolchain, named as releases.Get takes it, and returns
+// its row of the table (which starts with the release) and its verdict.
+func try(name string, full bool, listed map[string]bool) (string, verdict) {
+	row := fmt.Sprintf("%-10s ", name)
+	tc, err := releases.Get(name)
+	if err != nil {
+		if listed != nil && !listed[name] && strings.Contains(err.Error(), "not on the module proxy") {
+			return row + "neither listed nor on the proxy: not a release", notARelease
+		}
+		return row + "FETCH FAIL: " + firstLine(err.Error()), failedRow
+	}
+	rel := tc.Release
+	row = fmt.Sprintf("%-10s ", rel)
 	r, err := overlay.Generate(overlay.Options{GOROOT: tc.GOROOT})
 	if err != nil {
-		return row + "overlay FAIL: " + firstLine(err.Error()), false
+		return row + "overlay FAIL: " + firstLine(err.Error()), failedRow
 	}
 	row += fmt.Sprintf("%-8s %-9s ", strings.TrimSuffix(filepath.Base(r.Plan.Name), ".plan"), "ok")
 	dir, _ := os.MkdirTemp("", "syscope-versions-")
@@ -89,20 +179,20 @@ func try(rel string, full bool) (string, bool) {
 	build := exec.Command(r.GoCommand(), "build", "-overlay="+r.JSON, "-o", "prog", ".")
 	build.Dir, build.Env = dir, env
 	if out, err := build.CombinedOutput(); err != nil {
-		return row + "FAIL: " + firstLine(string(out)), false
+		return row + "FAIL: " + firstLine(string(out)), failedRow
 	}
 	row += fmt.Sprintf("%-7s ", "ok")
 	if !full {
-		return row, true
+		return row, passed
 	}
 	run := exec.Command("./prog")
 	run.Dir, run.Env = dir, append(os.Environ(), "SYSCOPE_OUT=dump.json")
 	if out, err := run.CombinedOutput(); err != nil {
-		return row + "run FAIL: " + firstLine(string(out)), false
+		return row + "run FAIL: " + firstLine(string(out)), failedRow
 	}
 	d, err := dump.Read(filepath.Join(dir, "dump.json"))
 	if err != nil {
-		return row + "dump FAIL: " + err.Error(), false
+		return row + "dump FAIL: " + err.Error(), failedRow
 	}
 	var reads, errs uint64
 	for _, s := range d.Syscalls {
@@ -118,7 +208,11 @@ func try(rel string, full bool) (string, bool) {
 	row += fmt.Sprintf("%-22s ", counts)
 	start := time.Now()
 	test := exec.Command("go", "test", "-count=1", "-timeout=30m", "./testscript/")
-	test.Env = append(os.Environ(), "SYSCOPE_TEST_GO="+rel)
+	testGo := rel
+	if name == releases.Local {
+		testGo = name
+	}
+	test.Env = append(os.Environ(), "SYSCOPE_TEST_GO="+testGo)
 	if out, err := test.CombinedOutput(); err != nil {
 		var why []string
 		for _, l := range strings.Split(string(out), "\n") {
@@ -130,20 +224,13 @@ func try(rel string, full bool) (string, bool) {
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 			why = lines[max(0, len(lines)-3):]
 		}
-		return row + "FAIL " + strings.Join(why, "; "), false
+		return row + "FAIL " + strings.Join(why, "; "), failedRow
 	}
-	return row + fmt.Sprintf("pass (%.0fs)", time.Since(start).Seconds()), ok
-}
-
-// allReleases lists every linux/amd64 patch release from go1.16.0 on: for
-// each minor the proxy lists, every patch up to its newest, since the
-// proxy's list has gaps that still download (go1.24.12, say).
-func allReleases() []string {
-	listed, err := releases.List()
-	if err != nil {
-		log.Fatal(err)
+	row += fmt.Sprintf("pass (%.0fs)", time.Since(start).Seconds())
+	if !ok {
+		return row + "; counts FAIL", failedRow
 	}
-	return releases.Between(releases.Every(listed), "go1.16", listed[len(listed)-1])
+	return row, passed
 }
 
 func firstLine(s string) string {
