@@ -117,14 +117,15 @@ func syscopeConserved() bool {
 	return in == out+syscopeSnap.inflight
 }
 
-// syscopeAtExit writes the dump once. It runs on the exiting user
-// goroutine, from main after main.main returns and from os.Exit.
+// syscopeAtExit writes the dump once, with the world stopped. It runs on
+// the exiting user goroutine: from main after main.main returns, from
+// os.Exit, and from an unrecovered panic before its message is printed.
+// Other endings call syscopeAtCrash (syscope_endings.go).
 func syscopeAtExit() {
-	if !syscopeOn || !syscopeCas64(&syscopeDumped, 0, 1) {
-		return
-	}
-	path := gogetenv("SYSCOPE_OUT")
-	if path == "" || syscopeSecure() {
+	mp := getg().m
+	path, ok := syscopeClaim(mp)
+	if !ok {
+		syscopeWaitDump(mp)
 		return
 	}
 	// Stop the world so no goroutine enters a syscall while we count, then
@@ -142,7 +143,8 @@ func syscopeAtExit() {
 		consistent = syscopeConserved()
 	}
 	syscopeStartWorld()
-	syscopeWrite(path, len(path) > 0 && path[len(path)-1] == '/', consistent)
+	syscopeWrite(path, syscopeOutIsDir(path), consistent)
+	syscopeDone()
 }
 
 // syscopeSecure reports a setuid or setgid process, where an environment
@@ -159,6 +161,10 @@ var syscopeOut struct {
 	err uintptr
 	buf [32 << 10]byte
 	num [24]byte
+	// The temporary and the final path, NUL-terminated: static, not on
+	// the stack, so that the dump fits the 8KB system stack a fatal
+	// error runs on (syscopeAtCrash).
+	name, final [4096]byte
 }
 
 func syscopeFlushOut() {
@@ -262,14 +268,13 @@ func syscopeWrite(path string, dir, consistent bool) {
 
 	// Write to a temporary file beside path and rename it into place, so a
 	// reader never sees half a dump.
-	var name [4096]byte
+	name, final := syscopeOut.name[:], syscopeOut.final[:]
 	pid := uint64(syscopeSyscall6(syscopeSysGetpid, 0, 0, 0, 0, 0, 0))
-	tmp := syscopeCString(name[:], path, ".syscope-tmp.", pid)
+	tmp := syscopeCString(name, path, ".syscope-tmp.", pid)
 	if dir {
-		tmp = syscopeDirName(name[:], path, pid, 0, ".syscope-tmp")
+		tmp = syscopeDirName(name, path, pid, 0, ".syscope-tmp")
 	}
-	var final [4096]byte
-	dst := syscopeCString(final[:], path, "", 0)
+	dst := syscopeCString(final, path, "", 0)
 	if tmp == nil || dst == nil {
 		print("syscope: cannot write dump: SYSCOPE_OUT is too long\n")
 		return
@@ -451,7 +456,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	// In a directory, reserve a name no other dump has: rename would
 	// replace one left by an earlier process with the same pid.
 	for seq := uint64(0); dir; seq++ {
-		dst = syscopeDirName(final[:], path, pid, seq, "")
+		dst = syscopeDirName(final, path, pid, seq, "")
 		r := -1
 		if dst != nil {
 			r = int(syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oWronly|oCreat|oExcl|oCloexec|oNofollow, 0644, 0, 0))

@@ -34,6 +34,14 @@
 //	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
+//	sigend SIG END prog [args...]   runs prog, waits for its first line on stdout,
+//	                                sends it SIG (PIPE: closes its stdout instead)
+//	                                and requires END: signal:NAME (it died by that
+//	                                signal, WIFSIGNALED) or exit:N; the child gets
+//	                                the script's SYSCOPE*, GOTRACEBACK and GODEBUG
+//	dropparas REGEXP file           removes each blank-line-separated paragraph of
+//	                                file whose first line matches REGEXP
+//	sortparas file                  sorts the paragraphs of file
 //	setid uid|gid file              gives file to user nobody (uid) or group
 //	                                nogroup (gid) and sets its setuid or setgid
 //	                                bit; it needs root and fails, never skips,
@@ -74,12 +82,15 @@ import (
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
 var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"dropparas": cmdDropparas,
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
 	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
+	"sigend":    cmdSigend,
+	"sortparas": cmdSortparas,
 	"strace":    cmdStrace,
 }
 

@@ -145,6 +145,9 @@ func goCommand(verb string) func([]string) error {
 		if *trace {
 			fmt.Fprintln(os.Stderr, line)
 		}
+		if m := libraryBuildmode(goArgs); m != "" {
+			fmt.Fprintf(os.Stderr, "syscope: warning: -buildmode=%s: the library records its calls but writes its dump only if its Go code calls os.Exit or dies of a panic, a fatal error or a fatal signal; a host that exits by itself (returns from main, calls exit) writes none: the Go runtime has no hook at the host's exit\n", m)
+		}
 		cmd := exec.Command(r.GoCommand(), run...)
 		cmd.Env = append(os.Environ(), env...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -177,6 +180,27 @@ func goCommand(verb string) func([]string) error {
 		}
 		return err
 	}
+}
+
+// libraryBuildmode returns c-shared or c-archive if the go flags in
+// args (up to the first argument that is not a flag or a flag's value)
+// ask for that build mode, the last -buildmode winning as in go.
+func libraryBuildmode(args []string) string {
+	mode := ""
+	for i := 0; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		name, v, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if goValueFlags[name] && !hasValue && i+1 < len(args) {
+			i++
+			v = args[i]
+		}
+		if name == "buildmode" {
+			mode = v
+		}
+	}
+	if mode == "c-shared" || mode == "c-archive" {
+		return mode
+	}
+	return ""
 }
 
 // goUsage holds the usage lines of build, test and run.
