@@ -7,9 +7,11 @@
 //
 // A program built with syscope's overlay writes its dump when the
 // environment variable SYSCOPE_OUT names a file, as the process exits by
-// return from main.main, by os.Exit or by syscall.Exit. A program that a
-// signal kills, that dies of an unrecovered panic or a fatal error, or
-// that calls unix.Exit (exit_group in x/sys/unix's assembly) writes none.
+// return from main.main, by os.Exit or by syscall.Exit, and also when it
+// dies of an unrecovered panic, a fatal error or a fatal signal, which
+// then end it exactly as they would without syscope (docs/endings.md).
+// A program killed by SIGKILL, or that calls unix.Exit (exit_group in
+// x/sys/unix's assembly), writes none.
 //
 //   - The world is stopped for the snapshot. Goroutines already leaving a
 //     system call are let finish until the counters balance (see

@@ -164,8 +164,10 @@
 // A program built with the overlay reads these environment variables
 // when it starts:
 //
-//   - SYSCOPE_OUT=file makes it write its dump to file when it exits, by
-//     return from main or by os.Exit, not when a signal kills it. The
+//   - SYSCOPE_OUT=file makes it write its dump to file however it ends:
+//     return from main, os.Exit, an unrecovered panic, a fatal error or
+//     a fatal signal (not SIGKILL), each ending as it would without
+//     syscope (docs/endings.md). The
 //     dump is written beside file and renamed into place, so a reader
 //     never sees half of one. SYSCOPE_OUT is ignored when the program
 //     runs setuid or setgid. A dump that cannot be written costs one
