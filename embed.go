@@ -1,7 +1,8 @@
 // Package syscope holds the files the overlay generator embeds: the hook
 // plans (patches/) and the sources syscope adds to package runtime
-// (runtime/). Package syscall and internal/runtime/syscall get no added
-// file: the plans patch their SYSCALL instructions in place, calling into
+// (runtime/) and to package runtime/metrics (runtime/metrics/). Package
+// syscall and internal/runtime/syscall get no added file: the plans
+// patch their SYSCALL instructions in place, calling into
 // runtime/syscope_amd64.s. See tools/syscope for the command.
 package syscope
 
@@ -10,7 +11,7 @@ import "embed"
 // Files are the plans, the files they include and the added sources.
 // go:embed cannot reach "..", so this file sits at the module root.
 //
-//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s
+//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s runtime/metrics/*.go
 //go:embed demo/demo.txtar
 var Files embed.FS
 

@@ -1,14 +1,3 @@
-// Package dump reads the JSON file that a syscope-instrumented program
-// writes at exit: per-syscall latency histograms plus counters of the Go
-// scheduler events on the syscall entry and exit paths.
-//
-// The reader is strict about what a report depends on (schema, the events
-// object, histogram shapes) so a broken or foreign file fails loudly instead
-// of producing a plausible-looking but wrong report, and lenient about the
-// event list, so dumps of other syscope versions writing syscope/v1 stay
-// readable: unknown fields and event keys (a newer runtime) are kept, and
-// an event the runtime did not write (an older one) reads as absent, not
-// as zero. Figures that need an absent event say so (AbsentError).
 package dump
 
 // SchemaV1 is the only schema this package reads.
@@ -42,6 +31,19 @@ type Dump struct {
 	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
 	// Stacks is the call-site profile, nil when the dump has none.
 	Stacks *Stacks `json:"stacks,omitempty"`
+	// Dumps is the number of process dumps summed into this one by Sum,
+	// and Sources the files it read; both are absent from the dump a
+	// process writes, which is one (see Count).
+	Dumps   int      `json:"dumps,omitempty"`
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Count is the number of process dumps d holds: 1, or Dumps for a sum.
+func (d *Dump) Count() int {
+	if d.Dumps > 0 {
+		return d.Dumps
+	}
+	return 1
 }
 
 // The paths by which a SYSCALL instruction is reached.

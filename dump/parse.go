@@ -61,6 +61,8 @@ type wire struct {
 	Unsupported  []string           `json:"unsupported"`
 	Syscalls     []Syscall          `json:"syscalls"`
 	RawLongNS    uint64             `json:"raw_long_ns"`
+	Dumps        int                `json:"dumps"`
+	Sources      []string           `json:"sources"`
 	Stacks       *Stacks            `json:"stacks"`
 }
 
@@ -129,6 +131,8 @@ func Parse(data []byte) (*Dump, error) {
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
 		RawLongNS:    w.RawLongNS,
+		Dumps:        w.Dumps,
+		Sources:      w.Sources,
 		Stacks:       w.Stacks,
 	}
 	if w.Consistent == nil {
@@ -202,6 +206,9 @@ func (d *Dump) validate() error {
 	}
 	if d.Events == nil {
 		return errors.New(`missing "events"`)
+	}
+	if d.Dumps < 0 {
+		return fmt.Errorf("dumps is %d, not a count", d.Dumps)
 	}
 	for i, s := range d.Syscalls {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {

@@ -143,9 +143,12 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{"runtime", "syscall"} {
+	for _, dir := range []string{"runtime", "runtime/metrics", "syscall"} {
 		ents, _ := fs.ReadDir(syscope.Files, dir)
 		for _, e := range ents {
+			if e.IsDir() {
+				continue
+			}
 			data, _ := fs.ReadFile(syscope.Files, dir+"/"+e.Name())
 			data, ok := bytes.CutPrefix(data, []byte("//go:build ignore\n"))
 			if !ok {

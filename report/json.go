@@ -28,6 +28,7 @@ type jsonDump struct {
 // with p50_ns/p99_ns added to the timed ones, followed by the text
 // report's table (one row per system call) and warnings. The output is
 // itself a valid syscope/v1 dump: dump.Parse ignores the extra fields.
+// A sum (dump.Sum) carries its "dumps" count and its "sources".
 func JSON(w io.Writer, d *dump.Dump) error {
 	ss := sortedSyscalls(d)
 	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(ss)), Table: Table(d), Warnings: Warnings(d)}

@@ -284,3 +284,69 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestSum reports two copies of the basic fixture summed: the header
+// says 2 dumps, every count in the table doubles, conservation still
+// holds, and the JSON form carries the count and the files.
+func TestSum(t *testing.T) {
+	data, err := os.ReadFile("testdata/basic.dump.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range []string{"a.1.json", "b.2.json"} {
+		if err := os.WriteFile(filepath.Join(dir, n), data, 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srcs, err := dump.ReadSources(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dump.Sum(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := text(t, d)
+	if !strings.HasPrefix(out, "syscope report: 2 dumps, go1.26.8 (plan go1.26)\n") {
+		t.Errorf("first line wrong:\n%s", out)
+	}
+	// The basic fixture's total row (see TestTotalRow), doubled.
+	f := fields(t, out, "total")
+	want := []string{"100.00", "15166", "44", "6", "14084", "22", "1060"}
+	if got := []string{f[0], f[3], f[4], f[5], f[6], f[7], f[8]}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("total row = %q, want %%time calls errors eintr syscall raw runtime = %q", f, want)
+	}
+	if !regexp.MustCompile(`(?m)^conservation: enter\+enter_block = 14108 = exits 14104 \+ inflight 4 \(ok\)$`).MatchString(out) {
+		t.Errorf("conservation line of the sum wrong:\n%s", out)
+	}
+	// Quantiles of a sum of two equal dumps are those of one.
+	if got, one := fields(t, out, "read")[3:6], fields(t, text(t, load(t, "basic")), "read")[3:6]; strings.Join(got, " ") != strings.Join(one, " ") {
+		t.Errorf("read p50/p99/max of the sum %q, of one dump %q", got, one)
+	}
+	var b bytes.Buffer
+	if err := JSON(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	var head struct {
+		Dumps   int      `json:"dumps"`
+		Sources []string `json:"sources"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &head); err != nil {
+		t.Fatal(err)
+	}
+	if head.Dumps != 2 || len(head.Sources) != 2 || filepath.Base(head.Sources[1]) != "b.2.json" {
+		t.Errorf("JSON dumps = %d, sources = %q", head.Dumps, head.Sources)
+	}
+	back, err := dump.Parse(b.Bytes())
+	if err != nil {
+		t.Fatalf("JSON of the sum is not a dump: %v", err)
+	}
+	if back.Count() != 2 || back.SyscallCalls() != 14084 {
+		t.Errorf("JSON of the sum re-read: count %d, calls %d", back.Count(), back.SyscallCalls())
+	}
+	// One dump read alone keeps the header it always had.
+	if out := text(t, load(t, "basic")); strings.Contains(strings.SplitN(out, "\n", 2)[0], "dump") {
+		t.Errorf("a single dump's header mentions dumps: %q", strings.SplitN(out, "\n", 2)[0])
+	}
+}

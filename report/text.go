@@ -16,14 +16,20 @@ const (
 	tableRule = "------ ----------- ----------- --------- --------- --------- ---------- --------- ------- ---------- -------- --------  ----------------\n"
 )
 
-// Text writes the human-readable report: a strace -c style table of the
+// Text writes the human-readable report: a header naming the release, and
+// for a sum of dumps (dump.Sum) how many, then a strace -c style table of the
 // system calls with their split by path, the warnings, the runtime's own
 // calls by function and the vDSO calls, then the scheduler events with
 // the ratios that say whether syscall exits are cheap, then the
 // conservation check.
 func Text(w io.Writer, d *dump.Dump) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "syscope report: %s (plan %s)\n\n", d.GoVersion, d.Plan)
+	if d.Sources != nil || d.Dumps > 0 {
+		// A sum (dump.Sum): say of how many processes.
+		fmt.Fprintf(&b, "syscope report: %d %s, %s (plan %s)\n\n", d.Count(), plural(uint64(d.Count()), "dump", "dumps"), d.GoVersion, d.Plan)
+	} else {
+		fmt.Fprintf(&b, "syscope report: %s (plan %s)\n\n", d.GoVersion, d.Plan)
+	}
 	syscallTable(&b, d)
 	if ws := Warnings(d); len(ws) > 0 {
 		b.WriteString("\n")

@@ -2,7 +2,8 @@
 
 // The exit dump: when SYSCOPE_OUT names a file, the runtime writes its
 // counters there as JSON (schema syscope/v1) as the process exits, by
-// return from main.main or by os.Exit.
+// return from main.main or by os.Exit. When it names a directory, each
+// process writes its own file there, PROG.PID.json (see syscopeWrite).
 
 package runtime
 
@@ -117,14 +118,15 @@ func syscopeConserved() bool {
 	return in == out+syscopeSnap.inflight
 }
 
-// syscopeAtExit writes the dump once. It runs on the exiting user
-// goroutine, from main after main.main returns and from os.Exit.
+// syscopeAtExit writes the dump once, with the world stopped. It runs on
+// the exiting user goroutine: from main after main.main returns, from
+// os.Exit, and from an unrecovered panic before its message is printed.
+// Other endings call syscopeAtCrash (syscope_endings.go).
 func syscopeAtExit() {
-	if !syscopeOn || !syscopeCas64(&syscopeDumped, 0, 1) {
-		return
-	}
-	path := gogetenv("SYSCOPE_OUT")
-	if path == "" || syscopeSecure() {
+	mp := getg().m
+	path, ok := syscopeClaim(mp)
+	if !ok {
+		syscopeWaitDump(mp)
 		return
 	}
 	// Stop the world so no goroutine enters a syscall while we count, then
@@ -142,7 +144,8 @@ func syscopeAtExit() {
 		consistent = syscopeConserved()
 	}
 	syscopeStartWorld()
-	syscopeWrite(path, consistent)
+	syscopeWrite(path, syscopeOutIsDir(path), consistent)
+	syscopeDone()
 }
 
 // syscopeSecure reports a setuid or setgid process, where an environment
@@ -159,6 +162,10 @@ var syscopeOut struct {
 	err uintptr
 	buf [256 << 10]byte // most dumps, stacks included, in one write
 	num [24]byte
+	// The temporary and the final path, NUL-terminated: static, not on
+	// the stack, so that the dump fits the 8KB system stack a fatal
+	// error runs on (syscopeAtCrash).
+	name, final [4096]byte
 }
 
 func syscopeFlushOut() {
@@ -236,7 +243,15 @@ func syscopeQ(s string) {
 	syscopeS(`"`)
 }
 
-func syscopeWrite(path string, consistent bool) {
+// syscopeWrite writes the dump to the file path, or into the directory
+// path when dir is set: SYSCOPE_OUT ends in "/", or names a directory
+// that exists. The second is found when writing to path as a file fails
+// (rename says EISDIR, or the file beside it cannot be made), so a file
+// dump costs no extra system call. In a directory the dump is
+// PROG.PID.json, PROG the base name of os.Args[0]: a name already taken
+// (a pid reused) gets PROG.PID.N.json, reserved with O_EXCL, so no dump
+// replaces another. The directory must exist, as GOCOVERDIR's must.
+func syscopeWrite(path string, dir, consistent bool) {
 	// Ticks per ns over the whole run, for the conversion.
 	tk, now := syscopeClocks()
 	dtk := float64(tk - syscopeStartTk)
@@ -254,20 +269,33 @@ func syscopeWrite(path string, consistent bool) {
 
 	// Write to a temporary file beside path and rename it into place, so a
 	// reader never sees half a dump.
-	var name [4096]byte
-	pid := syscopeSyscall6(syscopeSysGetpid, 0, 0, 0, 0, 0, 0)
-	tmp := syscopeCString(name[:], path, ".syscope-tmp.", uint64(pid))
-	var final [4096]byte
-	dst := syscopeCString(final[:], path, "", 0)
+	name, final := syscopeOut.name[:], syscopeOut.final[:]
+	pid := uint64(syscopeSyscall6(syscopeSysGetpid, 0, 0, 0, 0, 0, 0))
+	tmp := syscopeCString(name, path, ".syscope-tmp.", pid)
+	if dir {
+		tmp = syscopeDirName(name, path, pid, 0, ".syscope-tmp")
+	}
+	dst := syscopeCString(final, path, "", 0)
 	if tmp == nil || dst == nil {
 		print("syscope: cannot write dump: SYSCOPE_OUT is too long\n")
 		return
 	}
 	const oWronly, oCreat, oExcl, oCloexec, oNofollow = 01, 0100, 0200, 02000000, 0400000
+	const oDirectory, oPath = 0200000, 010000000
 	const atFdcwd = ^uintptr(99) // -100
+	const enoent, eexist, enotdir, eisdir = 2, 17, 20, 21
 	fd := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(tmp)), oWronly|oCreat|oExcl|oCloexec|oNofollow, 0644, 0, 0)
-	if int(fd) < 0 {
-		print("syscope: cannot write dump to ", path, ": errno ", -int(fd), "\n")
+	if e := -int(fd); e > 0 {
+		if !dir && e != enoent && e != enotdir {
+			// The file beside path cannot be made (its parent is not
+			// writable, say): path may be a directory that is.
+			if d := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oPath|oDirectory|oCloexec, 0, 0, 0); int(d) >= 0 {
+				syscopeSyscall6(syscopeSysClose, d, 0, 0, 0, 0, 0)
+				syscopeWrite(path, true, consistent)
+				return
+			}
+		}
+		syscopeOutErr(path, dir, e)
 		return
 	}
 	o := &syscopeOut
@@ -422,14 +450,116 @@ func syscopeWrite(path string, consistent bool) {
 	syscopeFlushOut()
 	syscopeSyscall6(syscopeSysClose, fd, 0, 0, 0, 0, 0)
 	if o.err != 0 {
-		print("syscope: cannot write dump to ", path, ": errno ", int(o.err), "\n")
+		syscopeOutErr(path, dir, int(o.err))
 		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
 		return
 	}
-	if r := syscopeSyscall6(syscopeSysRename, uintptr(unsafe.Pointer(tmp)), uintptr(unsafe.Pointer(dst)), 0, 0, 0, 0); int(r) < 0 {
-		print("syscope: cannot write dump to ", path, ": errno ", -int(r), "\n")
-		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
+	// In a directory, reserve a name no other dump has: rename would
+	// replace one left by an earlier process with the same pid.
+	for seq := uint64(0); dir; seq++ {
+		dst = syscopeDirName(final, path, pid, seq, "")
+		r := -1
+		if dst != nil {
+			r = int(syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oWronly|oCreat|oExcl|oCloexec|oNofollow, 0644, 0, 0))
+		}
+		if r >= 0 {
+			syscopeSyscall6(syscopeSysClose, uintptr(r), 0, 0, 0, 0, 0)
+			break
+		}
+		if dst == nil || -r != eexist || seq == 999 {
+			if dst == nil {
+				r = -36 // ENAMETOOLONG
+			}
+			syscopeOutErr(path, dir, -r)
+			syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
+			return
+		}
 	}
+	if r := syscopeSyscall6(syscopeSysRename, uintptr(unsafe.Pointer(tmp)), uintptr(unsafe.Pointer(dst)), 0, 0, 0, 0); int(r) < 0 {
+		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
+		if !dir && -int(r) == eisdir {
+			syscopeWrite(path, true, consistent) // path is a directory
+			return
+		}
+		syscopeOutErr(path, dir, -int(r))
+	}
+}
+
+// syscopeOutErr prints the one line that says why no dump was written.
+func syscopeOutErr(path string, dir bool, errno int) {
+	if !dir {
+		print("syscope: cannot write dump to ", path, ": errno ", errno, "\n")
+		return
+	}
+	print("syscope: SYSCOPE_OUT directory ", path, ": errno ", errno)
+	if errno == 2 || errno == 20 { // ENOENT, ENOTDIR
+		print(" (no such directory)")
+	}
+	print("\n")
+}
+
+// syscopeDirName writes the dump's name in the directory dir and a NUL
+// into buf: dir/PROG.PID.json, with .SEQ before .json when seq is not
+// 0, and suffix after it. It returns nil if the name does not fit.
+func syscopeDirName(buf []byte, dir string, pid, seq uint64, suffix string) *byte {
+	prog := "prog"
+	if len(argslice) > 0 {
+		a := argslice[0]
+		for i := len(a) - 1; i >= 0; i-- {
+			if a[i] == '/' {
+				a = a[i+1:]
+				break
+			}
+		}
+		if a != "" {
+			prog = a
+		}
+	}
+	if len(prog) > 200 { // leave room in NAME_MAX (255) for the rest
+		prog = prog[:200]
+	}
+	k := syscopeAppend(buf, 0, dir, 0, false)
+	if dir != "" && dir[len(dir)-1] != '/' {
+		k = syscopeAppend(buf, k, "/", 0, false)
+	}
+	k = syscopeAppend(buf, k, prog, 0, false)
+	k = syscopeAppend(buf, k, ".", pid, true)
+	if seq != 0 {
+		k = syscopeAppend(buf, k, ".", seq, true)
+	}
+	k = syscopeAppend(buf, k, ".json", 0, false)
+	k = syscopeAppend(buf, k, suffix, 0, false)
+	if k < 0 || k >= len(buf) {
+		return nil
+	}
+	buf[k] = 0
+	return &buf[0]
+}
+
+// syscopeAppend writes s, then n in decimal if num is set, into buf at
+// k and returns the new end, or -1 if it does not fit (and for k = -1).
+func syscopeAppend(buf []byte, k int, s string, n uint64, num bool) int {
+	if k < 0 || k+len(s) > len(buf) {
+		return -1
+	}
+	k += copy(buf[k:], s)
+	if !num {
+		return k
+	}
+	var d [20]byte
+	i := len(d)
+	for {
+		i--
+		d[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	if k+len(d)-i > len(buf) {
+		return -1
+	}
+	return k + copy(buf[k:], d[i:])
 }
 
 // syscopeName writes the name of trap as a JSON string.

@@ -34,6 +34,14 @@
 //	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
+//	sigend SIG END prog [args...]   runs prog, waits for its first line on stdout,
+//	                                sends it SIG (PIPE: closes its stdout instead)
+//	                                and requires END: signal:NAME (it died by that
+//	                                signal, WIFSIGNALED) or exit:N; the child gets
+//	                                the script's SYSCOPE*, GOTRACEBACK and GODEBUG
+//	dropparas REGEXP file           removes each blank-line-separated paragraph of
+//	                                file whose first line matches REGEXP
+//	sortparas file                  sorts the paragraphs of file
 //	stacks file absent | stacks file FUNC[@SYSCALL] FIELD OP N
 //	                                the dump has no stacks, or FIELD summed over
 //	                                the stacks with a frame of FUNC compares with
@@ -78,12 +86,15 @@ import (
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
 var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"dropparas": cmdDropparas,
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
 	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
 	"setid":     cmdSetid,
+	"sigend":    cmdSigend,
+	"sortparas": cmdSortparas,
 	"stacks":    cmdStacks,
 	"strace":    cmdStrace,
 }

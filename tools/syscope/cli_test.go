@@ -53,8 +53,8 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // regexp the whole of stderr must match
 	}{
-		{[]string{"report"}, `^usage: syscope report \[-format text\|json\] dump\.json\n  -format format\n`},
-		{[]string{"report", "a.json", "b.json"}, `^usage: syscope report `},
+		{[]string{"report"}, `^usage: syscope report \[-format text\|json\] dump\.json\|dir\.\.\.\n  -format format\n`},
+		{[]string{"report", "-format"}, `^flag needs an argument: -format\nusage: syscope report `},
 		{[]string{"report", "-bogus", "a.json"}, `^flag provided but not defined: -bogus\nusage: syscope report `},
 		{[]string{"report", "-format", "xml", "a.json"}, `^syscope: unknown -format "xml" \(want text or json\)\nusage: syscope report `},
 		{[]string{"versions", "extra"}, `^usage: syscope versions\n$`},

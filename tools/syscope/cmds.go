@@ -5,11 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/version"
 	"io"
 	iofs "io/fs"
 	"log"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/syscope/syscope/dump"
@@ -67,7 +70,7 @@ func usagef(format string, args ...any) error {
 
 const (
 	overlayUsage  = "overlay [-goroot dir] [-o dir] [-force] [-v]"
-	reportUsage   = "report [-format text|json] dump.json"
+	reportUsage   = "report [-format text|json] dump.json|dir..."
 	versionsUsage = "versions"
 )
 
@@ -119,8 +122,22 @@ func goCommand(verb string) func([]string) error {
 		if *trace && !*dryRun {
 			run = append(run, "-x")
 		}
+		var out *testOut
+		if verb == "test" {
+			if out, err = newTestOut(goArgs, *dryRun); err != nil {
+				return err
+			}
+			if out != nil {
+				run = append(run, out.args...)
+			}
+			run = append(run, vetArgs(r.Release, goArgs)...)
+		}
 		run = append(run, goArgs...)
-		line := shellLine(r.Env(), r.GoCommand(), run)
+		env := r.Env()
+		if out != nil && out.env != "" {
+			env = append(env, "SYSCOPE_OUT="+out.env)
+		}
+		line := shellLine(env, r.GoCommand(), run)
 		if *dryRun {
 			fmt.Println(line)
 			return nil
@@ -128,17 +145,30 @@ func goCommand(verb string) func([]string) error {
 		if *trace {
 			fmt.Fprintln(os.Stderr, line)
 		}
+		if m := libraryBuildmode(goArgs); m != "" {
+			fmt.Fprintf(os.Stderr, "syscope: warning: -buildmode=%s: the library records its calls but writes its dump only if its Go code calls os.Exit or dies of a panic, a fatal error or a fatal signal; a host that exits by itself (returns from main, calls exit) writes none: the Go runtime has no hook at the host's exit\n", m)
+		}
 		cmd := exec.Command(r.GoCommand(), run...)
-		cmd.Env = append(os.Environ(), r.Env()...)
+		cmd.Env = append(os.Environ(), env...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		dumpPath, before := dumpBefore(verb)
+		watch, err := dumpBefore(verb)
+		if err != nil {
+			return err
+		}
 		err = cmd.Run()
-		if dumpPath != "" {
-			warnNoDump(dumpPath, before)
+		if watch != nil {
+			watch.warnNoDump()
+		}
+		var outErr error
+		if out != nil {
+			outErr = out.finish()
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return exitError(ee.ExitCode())
+		}
+		if err == nil {
+			err = outErr
 		}
 		if err != nil {
 			return err
@@ -150,6 +180,27 @@ func goCommand(verb string) func([]string) error {
 		}
 		return err
 	}
+}
+
+// libraryBuildmode returns c-shared or c-archive if the go flags in
+// args (up to the first argument that is not a flag or a flag's value)
+// ask for that build mode, the last -buildmode winning as in go.
+func libraryBuildmode(args []string) string {
+	mode := ""
+	for i := 0; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		name, v, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if goValueFlags[name] && !hasValue && i+1 < len(args) {
+			i++
+			v = args[i]
+		}
+		if name == "buildmode" {
+			mode = v
+		}
+	}
+	if mode == "c-shared" || mode == "c-archive" {
+		return mode
+	}
+	return ""
 }
 
 // goUsage holds the usage lines of build, test and run.
@@ -260,36 +311,217 @@ func buildOutput(verb string, args []string) string {
 
 // dumpBefore returns, for syscope run, the dump file SYSCOPE_OUT names
 // and what is there before the program runs.
-func dumpBefore(verb string) (string, os.FileInfo) {
+func dumpBefore(verb string) (*dumpWatch, error) {
 	path := os.Getenv("SYSCOPE_OUT")
 	if verb != "run" || path == "" || os.Getenv("SYSCOPE") == "off" {
-		return "", nil
+		return nil, nil
 	}
-	fi, _ := os.Stat(path)
-	return path, fi
+	w := &dumpWatch{path: path}
+	w.before, _ = os.Stat(path)
+	if isOutDir(path, w.before) {
+		names, err := dumpNames(path)
+		if err != nil {
+			return nil, err
+		}
+		w.dir, w.names = true, names
+	}
+	return w, nil
 }
 
-// warnNoDump warns when the program run left no new dump at path. The
-// runtime renames a new file into place, so a dump it wrote is never the
-// file that was there before.
-func warnNoDump(path string, before os.FileInfo) {
-	after, err := os.Stat(path)
-	if err == nil && (before == nil || !os.SameFile(before, after)) {
+// dumpWatch is what SYSCOPE_OUT held before a program ran: the file, or
+// the dumps in the directory.
+type dumpWatch struct {
+	path   string
+	before os.FileInfo
+	dir    bool
+	names  map[string]bool
+}
+
+// isOutDir reports whether SYSCOPE_OUT=path names a directory, as the
+// runtime reads it: path ends in "/" or is a directory (fi, from Stat).
+func isOutDir(path string, fi os.FileInfo) bool {
+	return strings.HasSuffix(path, "/") || fi != nil && fi.IsDir()
+}
+
+// warnNoDump warns when the program run left no new dump where
+// SYSCOPE_OUT says. The runtime renames a new file into place, so a dump
+// it wrote is never the file that was there before; in a directory, it
+// is a file that was not there.
+func (w *dumpWatch) warnNoDump() {
+	if w.dir {
+		if names, err := dumpNames(w.path); err == nil && len(newNames(names, w.names)) == 0 {
+			log.Printf("warning: the program wrote no dump in the directory %s (SYSCOPE_OUT). It writes one when main returns or it calls os.Exit, not when a signal kills it or it runs setuid", w.path)
+		}
 		return
 	}
-	log.Printf("warning: the program wrote no dump to %s (SYSCOPE_OUT). It writes one when main returns or it calls os.Exit, not when a signal kills it or it runs setuid", path)
+	after, err := os.Stat(w.path)
+	if err == nil && (w.before == nil || !os.SameFile(w.before, after)) {
+		return
+	}
+	log.Printf("warning: the program wrote no dump to %s (SYSCOPE_OUT). It writes one when main returns or it calls os.Exit, not when a signal kills it or it runs setuid", w.path)
+}
+
+// dumpNames returns the names of the *.json files in dir.
+func dumpNames(dir string) (map[string]bool, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".json") && !e.IsDir() {
+			names[e.Name()] = true
+		}
+	}
+	return names, nil
+}
+
+// newNames returns the names in now that are not in before, sorted.
+func newNames(now, before map[string]bool) []string {
+	var n []string
+	for name := range now {
+		if !before[name] {
+			n = append(n, name)
+		}
+	}
+	sort.Strings(n)
+	return n
+}
+
+// testOut is what syscope test does about SYSCOPE_OUT. go test runs each
+// test binary in its package's directory, so SYSCOPE_OUT is made
+// absolute, and one binary's dump would replace another's in one file,
+// so every binary writes its own dump in a directory: SYSCOPE_OUT's own,
+// or, when SYSCOPE_OUT names a file, a new one beside it, from which a
+// single dump is moved to the file. And go test's cache does not know
+// that a test binary reads SYSCOPE_OUT (the runtime reads it, not
+// os.Getenv) nor that it writes a dump, so a cached result would pass
+// with no dump: without a -count of the user's, -count=1 is added.
+type testOut struct {
+	args []string // go test flags to add
+	env  string   // SYSCOPE_OUT for the test binaries, or ""
+	file string   // the file SYSCOPE_OUT names, or ""
+	dir  string   // the directory the binaries write in
+	// before holds the dumps in dir before the tests ran.
+	before map[string]bool
+}
+
+// newTestOut returns what syscope test adds to args for SYSCOPE_OUT, or
+// nil when it is not set. With dryRun it makes no directory.
+func newTestOut(args []string, dryRun bool) (*testOut, error) {
+	path := os.Getenv("SYSCOPE_OUT")
+	if path == "" || os.Getenv("SYSCOPE") == "off" || testFlag(args, "c") {
+		return nil, nil // -c builds the test binary and runs nothing
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case isOutDir(path, fi) && errors.Is(err, iofs.ErrNotExist):
+		return nil, fmt.Errorf("SYSCOPE_OUT directory %s does not exist: make it first (as for GOCOVERDIR, syscope does not)", path)
+	case isOutDir(path, fi) && err != nil:
+		return nil, fmt.Errorf("SYSCOPE_OUT directory %s: %w", path, err)
+	case isOutDir(path, fi) && !fi.IsDir():
+		return nil, fmt.Errorf("SYSCOPE_OUT directory %s is a file", path)
+	}
+	t := &testOut{}
+	if !testFlag(args, "count") && !strings.Contains(" "+os.Getenv("GOFLAGS"), " -count") {
+		t.args = append(t.args, "-count=1")
+		log.Printf("SYSCOPE_OUT is set: running the tests with -count=1, since a result from go test's cache writes no dump")
+	}
+	switch {
+	case isOutDir(path, fi):
+		t.dir, t.env = abs, abs+"/"
+	case dryRun:
+		t.env = abs
+		return t, nil
+	default:
+		t.file = abs
+		t.dir, err = os.MkdirTemp(filepath.Dir(abs), filepath.Base(abs)+".syscope-")
+		if err != nil {
+			return nil, fmt.Errorf("making a directory for the test binaries' dumps beside SYSCOPE_OUT: %w", err)
+		}
+		t.env = t.dir + "/"
+	}
+	if t.before, err = dumpNames(t.dir); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// vetArgs returns -vet=off for go test on a release before go1.24, unless
+// args set -vet: its vet reads the files of each package from disk, not
+// through the overlay, and fails on those the overlay adds to package
+// runtime ("vet: open .../src/runtime/syscope_dump.go: no such file or
+// directory"), which fails the test run.
+func vetArgs(release string, args []string) []string {
+	if version.Compare(release, "go1.24") >= 0 || testFlag(args, "vet") {
+		return nil
+	}
+	log.Printf("running the tests with -vet=off: the vet of %s does not read the overlay", release)
+	return []string{"-vet=off"}
+}
+
+// testFlag reports whether args, go test's arguments, set the flag name
+// before -args.
+func testFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "-args" || a == "--args" {
+			break
+		}
+		n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (n == name || n == "test."+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish says where the test binaries' dumps are, after the tests ran.
+// For a file SYSCOPE_OUT, a single dump is moved there; several are left
+// in their directory, and finish fails saying so, since no one file can
+// hold them.
+func (t *testOut) finish() error {
+	if t.dir == "" {
+		return nil
+	}
+	now, err := dumpNames(t.dir)
+	if err != nil {
+		return err
+	}
+	dumps := newNames(now, t.before)
+	switch {
+	case len(dumps) == 0:
+		if t.file != "" {
+			os.Remove(t.dir)
+		}
+		log.Printf("warning: no test binary wrote a dump (SYSCOPE_OUT=%s). One writes its dump when its tests end, if the package has tests and the binary is not killed", os.Getenv("SYSCOPE_OUT"))
+	case t.file == "":
+		log.Printf("%s in %s, one per test binary; syscope report %s sums them", plural(len(dumps), "new dump"), t.dir, t.dir)
+	case len(dumps) == 1:
+		if err := os.Rename(filepath.Join(t.dir, dumps[0]), t.file); err != nil {
+			return err
+		}
+		return os.Remove(t.dir)
+	default:
+		return fmt.Errorf("%d test binaries wrote a dump each, and SYSCOPE_OUT=%s names one file, which would keep only one: they are in %s. "+
+			"Set SYSCOPE_OUT to a directory to have one dump per test binary there; syscope report DIR sums them", len(dumps), os.Getenv("SYSCOPE_OUT"), t.dir)
+	}
+	return nil
 }
 
 func runReport(args []string) error {
 	fs := newFlags("report", reportUsage)
 	format := fs.String("format", "text", "output `format`: text or json")
-	if fs.Parse(args) != nil || fs.NArg() != 1 {
+	if fs.Parse(args) != nil || fs.NArg() == 0 {
 		return errUsage
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("unknown -format %q (want text or json)", *format)
 	}
-	d, err := dump.Read(fs.Arg(0))
+	d, err := readReport(fs.Args())
 	if errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("%v\nno dump there. A program writes its dump when it exits normally, with SYSCOPE_OUT set and SYSCOPE not off, if it was built with the overlay for the go that built it; syscope check PROGRAM tells whether it was", err)
 	}
@@ -300,6 +532,28 @@ func runReport(args []string) error {
 		return report.JSON(os.Stdout, d)
 	}
 	return report.Text(os.Stdout, d)
+}
+
+// readReport reads the dump that report prints: the one file, or the sum
+// of several files and directories of them. A sum that conserves does not
+// show that each dump did, so a dump that does not is a warning.
+func readReport(paths []string) (*dump.Dump, error) {
+	if len(paths) == 1 {
+		if fi, err := os.Stat(paths[0]); err != nil || !fi.IsDir() {
+			return dump.Read(paths[0])
+		}
+	}
+	srcs, err := dump.ReadSources(paths...)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range srcs {
+		var absent *dump.AbsentError
+		if err := s.Dump.Check(); err != nil && !errors.As(err, &absent) {
+			log.Printf("warning: %s: %v", s.Path, err)
+		}
+	}
+	return dump.Sum(srcs)
 }
 
 func runVersions(args []string) error {

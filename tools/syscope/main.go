@@ -6,7 +6,7 @@
 //
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
-//	syscope report [-format text|json] dump.json
+//	syscope report [-format text|json] dump.json|dir...
 //	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope clean [-n] [-x]
@@ -20,9 +20,12 @@
 //
 // # Commands
 //
-// overlay makes the overlay for a toolchain: patched copies of
-// runtime/proc.go, runtime2.go, cgocall.go and syscall/syscall_linux.go,
-// plus syscope's own runtime and syscall files. The toolchain is the one
+// overlay makes the overlay for a toolchain: patched copies of the
+// runtime's scheduler files (proc.go, runtime2.go, cgocall.go,
+// signal_unix.go, runtime.go), of the assembly that makes system calls
+// (runtime/sys_linux_amd64.s, syscall/asm_linux_amd64.s and, from go1.19,
+// internal/runtime/syscall's wrapper), plus syscope's own runtime files;
+// patches/README.md lists them per plan. The toolchain is the one
 // `go env GOROOT` names (GOTOOLCHAIN is honoured) unless -goroot is set.
 // Without -o the overlay goes to a cache directory keyed by the release
 // and a hash of the files it patched ($SYSCOPE_CACHE, default
@@ -36,6 +39,18 @@
 // the toolchain's own GOROOT. build then checks, as check -overlay does,
 // the binary that -o names, and fails if it is not instrumented. run
 // warns when SYSCOPE_OUT is set and the program left no new dump there.
+// test with SYSCOPE_OUT set has each test binary write its own dump,
+// PROG.PID.json (a.test.4711.json), in a directory: SYSCOPE_OUT's, which
+// must exist, or, when SYSCOPE_OUT names a file, a new one beside it,
+// from which test moves a single dump to the file; when several test
+// binaries wrote dumps it leaves them there, says where, and fails, since
+// one file cannot hold them. SYSCOPE_OUT is made absolute, as go test
+// runs each binary in its package's directory. go test's cache knows
+// nothing of SYSCOPE_OUT, and a cached result writes no dump, so without
+// a -count of the user's (on the command line or in GOFLAGS) test adds
+// -count=1 and says so on standard error. On a release before go1.24,
+// whose vet reads package files from disk and not through the overlay,
+// test adds -vet=off unless -vet is given, and says so too.
 // -n prints the go command that would run, as one line for sh with the
 // environment it needs (GOROOT=... GOTOOLCHAIN=local), on standard output
 // and runs nothing; it still makes the overlay, or finds it in the cache,
@@ -52,7 +67,12 @@
 // scheduler events and their ratios. -format json prints instead the
 // dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
 // the table added. When the dump file does not exist report says what
-// keeps a program from writing one.
+// keeps a program from writing one. Given several dumps, or a directory
+// (every *.json file in it, each of which must be a dump), report sums
+// them, as `go doc github.com/syscope/syscope/dump.Sum` describes, and
+// its header says how many; the JSON form then carries "dumps", the
+// count, and "sources", the files. A dump whose own books do not balance
+// is a warning, since the sum's may still.
 //
 // check tells whether each binary carries syscope's runtime, which go
 // built it and, on an indented line, which syscope version made its
@@ -144,12 +164,24 @@
 // A program built with the overlay reads these environment variables
 // when it starts:
 //
-//   - SYSCOPE_OUT=file makes it write its dump to file when it exits, by
-//     return from main or by os.Exit, not when a signal kills it. The
+//   - SYSCOPE_OUT=file makes it write its dump to file however it ends:
+//     return from main, os.Exit, an unrecovered panic, a fatal error or
+//     a fatal signal (not SIGKILL), each ending as it would without
+//     syscope (docs/endings.md). The
 //     dump is written beside file and renamed into place, so a reader
 //     never sees half of one. SYSCOPE_OUT is ignored when the program
 //     runs setuid or setgid. A dump that cannot be written costs one
 //     line on standard error and never changes the exit status.
+//   - SYSCOPE_OUT=dir, a directory that exists, or any path ending in
+//     "/", makes each process write its own dump there, as GOCOVERDIR
+//     does: PROG.PID.json, PROG the base name of os.Args[0]; when a
+//     reused pid finds the name taken, PROG.PID.N.json (N = 1, 2, ...),
+//     so no dump replaces another. End the path in "/" to be sure it is
+//     read as a directory: without it, a missing directory is a file to
+//     write. A directory that does not exist, or that cannot be written,
+//     costs one line on standard error ("syscope: SYSCOPE_OUT directory
+//     dir/: errno 2 (no such directory)") and no dump; the program's
+//     output and exit status are as without SYSCOPE_OUT.
 //   - SYSCOPE=off turns recording off: every hook costs one branch.
 //   - SYSCOPE_RAW_LONG=d is the time above which a raw system call
 //     (RawSyscall and what stands on it, which the scheduler is never

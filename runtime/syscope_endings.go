@@ -1,0 +1,137 @@
+//go:build ignore
+
+// The dump however the program ends. syscopeAtExit (syscope_dump.go)
+// writes it with the world stopped where the exiting goroutine can stop
+// it; syscopeAtCrash writes it where it cannot: after a fatal error's
+// traceback (throw, on the system stack, maybe holding runtime locks or
+// no P), after a fatal signal's traceback (SIGQUIT and the other
+// _SigThrow signals, on the signal stack), and before a signal's default
+// action ends the process (dieFromSignal: SIGTERM, SIGINT, SIGHUP, ...,
+// and crash's SIGABRT). Such a dump is marked "consistent": false: other
+// threads keep running while it is collected, without sched.lock.
+//
+// syscopeDumped makes the dump happen once: 0 before, 1 while one is
+// being written, 2 after. The claim is taken before anything is read, so
+// a fault inside the dump writer reaches the crash hook with the claim
+// held and does not recurse. The hooks print nothing of their own on
+// success, so stdout and stderr stay as vanilla's; after them the runtime
+// goes on exactly as vanilla does (the same exit status, or the same
+// signal by its default action).
+//
+// No hook runs in a vfork child: syscall's forkAndExecInChild blocks
+// every signal before the fork and the child resets the handlers to the
+// default before unblocking them, and it exits by a raw exit system call.
+
+package runtime
+
+import "unsafe"
+
+const (
+	syscopeDumpNone    = 0
+	syscopeDumpWriting = 1
+	syscopeDumpDone    = 2
+)
+
+// syscopeDumper is the M writing the dump (as a uintptr: no write
+// barrier), so that a hook waiting for the dump never waits for its own
+// thread.
+var syscopeDumper uintptr
+
+// syscopeClaim takes the right to write the dump and returns
+// SYSCOPE_OUT, or false if recording is off, SYSCOPE_OUT is unset, the
+// process is setuid or setgid, or another hook has the dump.
+func syscopeClaim(mp *m) (string, bool) {
+	if !syscopeOn || !syscopeCas64(&syscopeDumped, syscopeDumpNone, syscopeDumpWriting) {
+		return "", false
+	}
+	syscopeDumper = uintptr(unsafe.Pointer(mp))
+	path := gogetenv("SYSCOPE_OUT")
+	if path == "" || syscopeSecure() {
+		syscopeDone()
+		return "", false
+	}
+	return path, true
+}
+
+func syscopeDone() {
+	syscopeDumper = 0
+	syscopeCas64(&syscopeDumped, syscopeDumpWriting, syscopeDumpDone)
+}
+
+// syscopeWaitDump waits, for up to two seconds, while another thread
+// writes the dump, so that the process does not end under it: os.Exit
+// racing a panic, or main returning while a panicking goroutine has the
+// world stopped. It runs on a user goroutine and yields with Gosched,
+// so a stop-the-world the writer makes can preempt it. A crash hook does
+// not wait: its thread may have interrupted the writer, or be needed by
+// the writer's stop-the-world.
+func syscopeWaitDump(mp *m) {
+	if !syscopeOn || syscopeDumper == uintptr(unsafe.Pointer(mp)) {
+		return
+	}
+	deadline := nanotime() + 2e9
+	for syscopeLoad64(&syscopeDumped) == syscopeDumpWriting && nanotime() < deadline {
+		Gosched()
+	}
+}
+
+// syscopeLoad64 reads *p with an atomic compare-and-swap that changes
+// nothing, so the file needs no release-specific atomic package.
+//
+//go:nosplit
+func syscopeLoad64(p *uint64) uint64 {
+	for {
+		v := *p
+		if syscopeCas64(p, v, v) {
+			return v
+		}
+	}
+}
+
+// syscopeCrashStack is the stack syscopeAtCrash needs below it, with
+// room to spare: syscopeWrite's deepest chain (through syscopeSite and
+// funcline) takes under 1.5KB on amd64. A system stack is 8KB on go1.16
+// to go1.18 and 16KB after; a crash hook with less left (a throw deep in
+// one) writes no dump rather than overflow it.
+const syscopeCrashStack = 4 << 10
+
+// syscopeAtCrash writes the dump without stopping the world, without a
+// lock and without allocating: the ending is a fatal error or a fatal
+// signal, and it may run on the system or the signal stack of a thread
+// that holds runtime locks. It is nosplit, and calls nothing that checks
+// the stack until it knows that the stack it runs on is the current g's
+// and deep enough: dieFromSignal also runs from sigfwdgo, on the signal
+// stack before the handler has switched g to gsignal, and on a C thread
+// with no g at all.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func syscopeAtCrash() {
+	if !syscopeOn || syscopeDumped != syscopeDumpNone { // a hint; the claim is the CAS
+		return
+	}
+	gp := getg()
+	if gp == nil || gp.m == nil {
+		return
+	}
+	var here byte
+	sp := uintptr(unsafe.Pointer(&here))
+	if sp < gp.stack.lo+syscopeCrashStack || sp >= gp.stack.hi {
+		return
+	}
+	path, ok := syscopeClaim(gp.m)
+	if !ok {
+		return
+	}
+	syscopeCollect()
+	syscopeWrite(path, syscopeOutIsDir(path), false)
+	syscopeDone()
+}
+
+// syscopeOutIsDir reports a SYSCOPE_OUT that ends in "/": a directory
+// (see syscopeWrite, which finds one that does not by its errors).
+//
+//go:nosplit
+func syscopeOutIsDir(path string) bool {
+	return len(path) > 0 && path[len(path)-1] == '/'
+}

@@ -1,0 +1,178 @@
+//go:build ignore
+
+// Syscope's figures in runtime/metrics. A plan edit calls
+// syscopeMetricsInit at the end of initMetrics, which registers a compute
+// function for every name of syscopeMetricTable (generated from
+// internal/events, as are the Descriptions that package runtime/metrics
+// adds to All).
+//
+// This is ordinary Go, not hook code: initMetrics and the compute
+// functions run on the goroutine that calls metrics.Read, holding the
+// metrics semaphore, where allocation and locks are allowed. A Read
+// takes sched.lock once, for the fold of the per-M counters that the
+// dump makes (syscopeCollect), and allocates the latency histograms'
+// counts (and their bounds at the first Read).
+
+package runtime
+
+// syscopePathRuntime indexes the runtime's own SYSCALL sites in the
+// metrics' per-path totals, after the wrappers' paths.
+const syscopePathRuntime = syscopePaths
+
+// What a name of syscopeMetricTable reads.
+const (
+	syscopeMetricEvent    = iota // the counter syscopeEventNames[index]
+	syscopeMetricInflight        // the gauge inflight
+	syscopeMetricCalls           // the calls of path index
+	syscopeMetricErrors          // the errors of path index
+	syscopeMetricLatency         // the latency histogram of path index
+)
+
+// syscopeMetricsTaken is a bit of statAggregate.ensured that no statDep
+// uses (the releases have fewer than ten): readMetrics clears the
+// aggregate at every call, so the first syscope sample of a Read sets it
+// and takes the snapshot, and every other sample of that Read reads the
+// same snapshot, as a dump taken at that moment would.
+const syscopeMetricsTaken = 1 << 63
+
+// syscopeMetricsSnap is the snapshot of the last Read. Only readMetrics,
+// under the metrics semaphore, touches it.
+var syscopeMetricsSnap struct {
+	ev       [syscopeNumEvents]uint64
+	inflight uint64
+	calls    [syscopePaths + 1]uint64
+	errors   [syscopePaths + 1]uint64
+	hist     [syscopePaths][syscopeBuckets]uint64
+	// bounds are the latency buckets' boundaries in seconds, fixed at the
+	// first Read: a reader such as Prometheus' Go collector learns them
+	// once and matches later Reads' boundaries to them exactly.
+	bounds []float64
+}
+
+func syscopeMetricsInit() {
+	for i := range syscopeMetricTable {
+		metrics[syscopeMetricTable[i].name] = metricData{compute: syscopeMetricTable[i].compute}
+	}
+}
+
+func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) {
+	if in.ensured[0]&syscopeMetricsTaken == 0 {
+		in.ensured[0] |= syscopeMetricsTaken
+		syscopeMetricsTake()
+	}
+	s := &syscopeMetricsSnap
+	out.kind = metricKindUint64
+	switch read {
+	case syscopeMetricEvent:
+		out.scalar = s.ev[index]
+	case syscopeMetricInflight:
+		out.scalar = s.inflight
+	case syscopeMetricCalls:
+		out.scalar = s.calls[index]
+	case syscopeMetricErrors:
+		out.scalar = s.errors[index]
+	case syscopeMetricLatency:
+		hist := out.float64HistOrInit(s.bounds)
+		copy(hist.counts, s.hist[index][:])
+	}
+}
+
+// syscopeMetricsTake folds the counters as the dump does and keeps the
+// metrics' sums of them. Once the exit dump has begun (syscopeDumped),
+// syscopeSnap is the dump's: a Read then keeps the previous snapshot.
+// A periodic snapshot that writes syscopeSnap after releasing sched.lock
+// must keep a Read from refolding it meanwhile.
+//
+// Unlike the dump it does not stop the world, so a thread that evicts a
+// slot while the fold runs (syscopeFlush moves its figures to the
+// globals) can leave some calls out of one Read; they count in the next.
+// So that a reader never sees a counter go down (Prometheus would take
+// it for a reset), every counter keeps the largest value a Read has
+// given, and a path's calls are its histogram's total, so the two agree
+// within a Read.
+func syscopeMetricsTake() {
+	s := &syscopeMetricsSnap
+	lock(&sched.lock)
+	// With SYSCOPE=off every figure stays zero, as no dump is written:
+	// the runtime's own sites counted a few calls before syscopeInit read
+	// the variable.
+	if syscopeOn && syscopeDumped == 0 {
+		syscopeCollect()
+		d := &syscopeSnap
+		for i := range d.ev {
+			s.ev[i] = syscopeMax64(s.ev[i], d.ev[i])
+		}
+		s.inflight = d.inflight
+		for p := range d.stat {
+			var h [syscopeBuckets]uint64
+			var errors uint64
+			for t := range d.stat[p] {
+				st := &d.stat[p][t]
+				if st.calls == 0 {
+					continue
+				}
+				errors += st.errors
+				for b := range st.hist {
+					h[b] += st.hist[b]
+				}
+			}
+			var calls uint64
+			for b := range h {
+				s.hist[p][b] = syscopeMax64(s.hist[p][b], h[b])
+				calls += s.hist[p][b]
+			}
+			s.calls[p] = calls
+			s.errors[p] = syscopeMax64(s.errors[p], errors)
+		}
+		var calls, eintr uint64
+		for i := range d.rt {
+			if !syscopeRtSite[i].vdso {
+				calls += d.rt[i]
+				eintr += syscopeRtEintr[i]
+			}
+		}
+		s.calls[syscopePathRuntime] = syscopeMax64(s.calls[syscopePathRuntime], calls)
+		s.errors[syscopePathRuntime] = syscopeMax64(s.errors[syscopePathRuntime], eintr)
+	}
+	unlock(&sched.lock)
+	if s.bounds == nil {
+		s.bounds = syscopeMetricBounds()
+	}
+}
+
+func syscopeMax64(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// syscopeMetricBounds returns the latency buckets' boundaries in seconds:
+// 0, then the upper edge of each bucket as the dump's hist_bounds_ns
+// computes it (2^(b+1) ticks at the tick rate measured since start,
+// nudged to stay strictly increasing), the last one +Inf. Where the
+// dump's first edge is 0 ns (a tick shorter than half a ns) this one is
+// 1 ns: a Float64Histogram's boundaries strictly increase from the lower
+// bound 0.
+func syscopeMetricBounds() []float64 {
+	tk, now := syscopeClocks()
+	perNs := 1.0
+	if dtk, dns := float64(tk-syscopeStartTk), float64(now-syscopeStartNs); dns > 0 && dtk > 0 {
+		perNs = dtk / dns
+	}
+	bounds := make([]float64, syscopeBuckets+1)
+	var prev uint64
+	for b := 0; b < syscopeBuckets-1; b++ {
+		v := uint64(1 << 62)
+		if f := float64(uint64(1)<<(b+1)) / perNs; f < 1<<62 {
+			v = uint64(f)
+		}
+		if v <= prev {
+			v = prev + 1
+		}
+		prev = v
+		bounds[b+1] = float64(v) / 1e9
+	}
+	bounds[syscopeBuckets] = float64Inf()
+	return bounds
+}
