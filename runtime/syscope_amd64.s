@@ -36,14 +36,6 @@ TEXT runtime·syscopeCas64(SB),NOSPLIT,$0-25
 	SETEQ	ret+24(FP)
 	RET
 
-// func syscopeLoad64(p *uint64) uint64
-// A call, so a polling loop reloads.
-TEXT runtime·syscopeLoad64(SB),NOSPLIT,$0-16
-	MOVQ	p+0(FP), BX
-	MOVQ	0(BX), AX
-	MOVQ	AX, ret+8(FP)
-	RET
-
 // func syscopeStore64(p *uint64, v uint64)
 // XCHG: the store is ordered after every earlier one and seen at once.
 TEXT runtime·syscopeStore64(SB),NOSPLIT,$0-16

@@ -108,8 +108,8 @@ var (
 	syscopeProcBuf       [128]byte
 )
 
-// Assembly helpers (syscope_amd64.s).
-func syscopeLoad64(p *uint64) uint64
+// Assembly helpers (syscope_amd64.s); syscopeLoad64 is in
+// syscope_endings.go.
 func syscopeStore64(p *uint64, v uint64)
 func syscopeXchg64(p *uint64, v uint64) uint64
 
@@ -140,6 +140,7 @@ func syscopeProfInit(tkPerNs float64) {
 		syscopeProfNs = int64(float64(tk) / tkPerNs)
 	}
 	syscopeProfTk = tk
+	syscopeFramesFn = syscopeFramesExpanded
 	syscopeProf = true
 }
 
@@ -583,51 +584,7 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		if i < syscopeStackCap && !safe {
 			syscopeFramesRaw(e)
 		} else if i < syscopeStackCap {
-			// Leading frames of syscope's hooks and of exitsyscall are
-			// where the stack was taken, not who made the call: they are
-			// left out, unless nothing else is there.
-			lead := false
-			pcs := syscopeExpand(e)
-			frames := CallersFrames(pcs)
-			for {
-				f, more := frames.Next()
-				if !syscopeHook(f.Function) {
-					lead = f.Function != ""
-					break
-				}
-				if !more {
-					break
-				}
-			}
-			sep := false
-			frames = CallersFrames(pcs)
-			for {
-				f, more := frames.Next()
-				if lead && syscopeHook(f.Function) {
-					f.Function = ""
-				} else {
-					lead = false
-				}
-				if f.Function != "" {
-					if sep {
-						syscopeS(",")
-					}
-					sep = true
-					syscopeS(`{"func":`)
-					syscopeQ(f.Function)
-					syscopeS(`,"file":`)
-					syscopeQ(f.File)
-					syscopeS(`,"line":`)
-					syscopeI(int64(f.Line))
-					syscopeS("}")
-				}
-				if !more {
-					break
-				}
-			}
-			if !sep { // no PC resolved to a function
-				syscopeS(`{"func":"unknown","file":"","line":0}`)
-			}
+			syscopeFramesFn(e)
 		}
 		syscopeS("]")
 		switch key := e.key; {
@@ -659,6 +616,62 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 		syscopeS("}")
 	}
 	syscopeS("]}")
+}
+
+// syscopeFramesFn symbolizes a stack's frames for the dump: it is
+// syscopeFramesExpanded, set in syscopeProfInit. A variable, because the
+// static calls from the dump writer into CallersFrames (which can
+// allocate) would close an initialization cycle through throw, whose
+// crash dump shares the writer: the crash dump writes syscopeFramesRaw.
+var syscopeFramesFn func(e *syscopeStk)
+
+// syscopeFramesExpanded writes e's frames, inlined frames expanded.
+func syscopeFramesExpanded(e *syscopeStk) {
+	// Leading frames of syscope's hooks and of exitsyscall are
+	// where the stack was taken, not who made the call: they are
+	// left out, unless nothing else is there.
+	lead := false
+	pcs := syscopeExpand(e)
+	frames := CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if !syscopeHook(f.Function) {
+			lead = f.Function != ""
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	sep := false
+	frames = CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if lead && syscopeHook(f.Function) {
+			f.Function = ""
+		} else {
+			lead = false
+		}
+		if f.Function != "" {
+			if sep {
+				syscopeS(",")
+			}
+			sep = true
+			syscopeS(`{"func":`)
+			syscopeQ(f.Function)
+			syscopeS(`,"file":`)
+			syscopeQ(f.File)
+			syscopeS(`,"line":`)
+			syscopeI(int64(f.Line))
+			syscopeS("}")
+		}
+		if !more {
+			break
+		}
+	}
+	if !sep { // no PC resolved to a function
+		syscopeS(`{"func":"unknown","file":"","line":0}`)
+	}
 }
 
 // syscopeFramesRaw writes e's frames without allocating, for a dump
