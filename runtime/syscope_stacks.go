@@ -145,17 +145,18 @@ func syscopeProfInit(tkPerNs float64) {
 }
 
 // syscopeSeed readies a new M record: it starts the sampler's random
-// sequence (xorshift: never zero) and, while profiling, gives every slot
-// a key no call has, so that even the first call of trap 0 (read), which
-// would match an empty slot, takes the profiling path.
+// sequence (xorshift: never zero) and, while profiling, gives slot 0 a
+// key no call has, so that the first syscall-path call of trap 0 (read),
+// which would match the empty slot, takes the profiling path too. No
+// other key matches an empty slot (a raw key has syscopeRawBit), and the
+// other slots stay untouched, so an M's record costs no more memory
+// than its calls touch.
 //
 //go:nosplit
 func syscopeSeed(r *syscopeM, salt uintptr) {
 	r.rand = syscopeTicks()*0x9e3779b97f4a7c15 ^ uint64(salt) | 1
 	if syscopeProf {
-		for i := range r.slots {
-			r.slots[i].key = ^uint64(0)
-		}
+		r.slots[0].key = ^uint64(0)
 	}
 }
 
