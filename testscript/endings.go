@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -33,6 +35,28 @@ var sigendSignals = map[string]syscall.Signal{
 // to end as ENDING says: "signal:NAME" (the parent sees WIFSIGNALED with
 // that signal, so a shell's $? is 128+N) or "exit:N". The child's output
 // becomes the command's stdout and stderr.
+// inheritDefaults makes the children of sigend start with SIGHUP and
+// SIGINT at their default action. A process started with them ignored
+// (under nohup, or in the background of a non-interactive shell, as a CI
+// job may be) passes the ignoring on to every child, and a Go program
+// keeps an inherited SIG_IGN for these two, so the programs under test
+// would not die by them. Notify installs the Go handler in this process
+// even over an inherited SIG_IGN, and a forked child gets the default for
+// every signal the Go handler has. A signal this process receives is
+// passed on as it would have been: Stop restores the disposition it
+// started with, and the signal is raised again.
+var inheritDefaults sync.Once
+
+func defaultSignals() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGHUP, syscall.SIGINT)
+	go func() {
+		sig := <-c
+		signal.Stop(c)
+		syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+	}()
+}
+
 func cmdSigend(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! sigend")
@@ -56,6 +80,7 @@ func cmdSigend(ts *testscript.TestScript, neg bool, args []string) {
 	if strings.Contains(prog, "/") {
 		prog = ts.MkAbs(prog)
 	}
+	inheritDefaults.Do(defaultSignals)
 	cmd := exec.Command(prog, args[3:]...)
 	cmd.Dir = ts.MkAbs(".")
 	for _, kv := range os.Environ() {
