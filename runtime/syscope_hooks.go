@@ -95,6 +95,7 @@ type syscopeM struct {
 	rand  uint64
 	key   uint64
 	cause uintptr
+	cand  uintptr // the goroutine of the P sysmon is about to retake (a *g)
 	pcs   [syscopeStackDepth]uintptr
 }
 

@@ -355,34 +355,62 @@ func syscopeSlowTail(gp *g) {
 // a syscall or a cgo call: the retake, and a thread the hand-off
 // creates, are gp's. gp's lost-P exit carries them to its stack.
 //
+// A retake whose goroutine is not known (it left its syscall as sysmon
+// took the P) is charged to sysmon's own stack, so that the totals hold.
+//
 //go:nosplit
 func syscopeRetakeMark(gp *g) {
-	if !syscopeProf || gp == nil {
-		return
-	}
-	syscopeXadd64(&gp.syscopeMark, syscopeMarkRetake)
-	if r := getg().m.syscope; r != nil {
-		r.cause = uintptr(unsafe.Pointer(gp))
-	}
-}
-
-// syscopeRetakeP is syscopeRetakeMark for the releases with _Psyscall,
-// where the P no longer names its M: the M whose oldp is pp is the one in
-// the syscall. sched.lock keeps allm still (retake takes it here too).
-func syscopeRetakeP(pp *p) {
 	if !syscopeProf {
 		return
 	}
+	r := getg().m.syscope
+	if r == nil {
+		return
+	}
+	if gp == nil {
+		n := syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
+		syscopeXadd64(&syscopeStackFind(syscopeKeyNone, &r.pcs, n).retakes, 1)
+		return
+	}
+	syscopeXadd64(&gp.syscopeMark, syscopeMarkRetake)
+	r.cause = uintptr(unsafe.Pointer(gp))
+}
+
+// syscopeRetakeFind runs in retake on the releases with _Psyscall, where
+// the P no longer names its M, before sysmon tries to take pp: the M
+// whose oldp is pp is the one in the syscall, and its goroutine is the
+// one syscopeRetakeP marks if the take succeeds. sched.lock keeps allm
+// still (retake takes it right after, in incidlelocked).
+func syscopeRetakeFind(pp *p) {
+	if !syscopeProf {
+		return
+	}
+	r := getg().m.syscope
+	if r == nil {
+		return
+	}
+	r.cand = 0
 	lock(&sched.lock)
-	var gp *g
 	for mp := allm; mp != nil; mp = mp.alllink {
 		if mp.oldp.ptr() == pp && mp.curg != nil {
-			gp = mp.curg
+			r.cand = uintptr(unsafe.Pointer(mp.curg))
 			break
 		}
 	}
 	unlock(&sched.lock)
-	syscopeRetakeMark(gp)
+}
+
+// syscopeRetakeP runs once sysmon has taken pp (releases with _Psyscall).
+func syscopeRetakeP(pp *p) {
+	if !syscopeProf {
+		return
+	}
+	r := getg().m.syscope
+	if r == nil {
+		return
+	}
+	syscopeRetakeMark((*g)(unsafe.Pointer(r.cand)))
+	r.cand = 0
 }
 
 // syscopeRetakeDone runs after retake's hand-off.
