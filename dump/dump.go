@@ -40,6 +40,9 @@ type Dump struct {
 	// RawLongNS is the threshold above which a raw call counts as long
 	// (SYSCOPE_RAW_LONG, 1ms by default).
 	RawLongNS uint64 `json:"raw_long_ns,omitempty"`
+	// Stacks is the call-site table, nil when the runtime recorded none
+	// (see stacks.go).
+	Stacks *Stacks `json:"stacks,omitempty"`
 }
 
 // The paths by which a SYSCALL instruction is reached.

@@ -61,6 +61,7 @@ type wire struct {
 	Unsupported  []string           `json:"unsupported"`
 	Syscalls     []Syscall          `json:"syscalls"`
 	RawLongNS    uint64             `json:"raw_long_ns"`
+	Stacks       *Stacks            `json:"stacks"`
 }
 
 // Parse decodes and validates one dump. Unknown fields and unknown event
@@ -128,6 +129,7 @@ func Parse(data []byte) (*Dump, error) {
 		Unsupported:  w.Unsupported,
 		Syscalls:     w.Syscalls,
 		RawLongNS:    w.RawLongNS,
+		Stacks:       w.Stacks,
 	}
 	if w.Consistent == nil {
 		return nil, errors.New(`missing "consistent"`)
@@ -204,6 +206,11 @@ func (d *Dump) validate() error {
 	for i, s := range d.Syscalls {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {
 			return fmt.Errorf("syscalls[%d] (%s): %w", i, s.Name, err)
+		}
+	}
+	if d.Stacks != nil {
+		if err := d.Stacks.validate(); err != nil {
+			return fmt.Errorf("stacks: %w", err)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
 //	syscope report [-format text|json] dump.json
+//	syscope pprof [-o file] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope clean [-n] [-x]
@@ -53,6 +54,22 @@
 // dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
 // the table added. When the dump file does not exist report says what
 // keeps a program from writing one.
+//
+// pprof writes the dump's call-site stacks as a gzipped pprof profile,
+// for `go tool pprof`: one sample per stack, with the sample types
+// calls/count, time/nanoseconds (the default), lost_p/count,
+// retakes/count and threads/count, and the labels syscall and path.
+// `go tool pprof -top -sample_index=threads profile.pb.gz` names the
+// code whose blocking calls made the runtime create threads, which
+// runtime/pprof's threadcreate profile cannot (golang/go#6104). The
+// profile goes beside the dump, its name ending in .pb.gz instead of
+// .json (syscope.json: syscope.pb.gz), or to the file -o names, written
+// whole or not at all; pprof prints the file's name on standard output.
+// -o - writes the profile to standard output instead, unless that is a
+// terminal. A truncated stack table is marked: its overflow is the
+// sample syscope.truncated, labelled truncated=true, and a comment of the
+// profile says so. A dump without stacks, written by an older syscope or
+// with SYSCOPE_PROFILE_RATE=0, is an error.
 //
 // check tells whether each binary carries syscope's runtime, which go
 // built it and, on an indented line, which syscope version made its
@@ -211,6 +228,7 @@ var commands = []command{
 	{"test", goUsage["test"], goCommand("test")},
 	{"run", goUsage["run"], goCommand("run")},
 	{"report", reportUsage, runReport},
+	{"pprof", pprofUsage, runPprof},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
 	{"clean", cleanUsage, runClean},
