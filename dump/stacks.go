@@ -90,8 +90,11 @@ func (st *Stacks) validate() error {
 			return fmt.Errorf("stacks[%d]: path %q is not %s or %s", i, s.Path, PathSyscall, PathRaw)
 		}
 	}
-	if st.Truncated != (truncated >= 0) {
-		return fmt.Errorf("truncated is %v, but the table %s a truncated stack", st.Truncated, map[bool]string{true: "has", false: "has no"}[truncated >= 0])
+	switch {
+	case st.Truncated && truncated < 0:
+		return errors.New("truncated is true, but no stack is marked truncated")
+	case !st.Truncated && truncated >= 0:
+		return fmt.Errorf("truncated is false, but stacks[%d] is marked truncated", truncated)
 	}
 	return nil
 }
