@@ -50,9 +50,14 @@
 // go command; -overlay is refused, since syscope supplies its own.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios. -format json prints instead the
-// dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
-// the table added. When the dump file does not exist report says what
+// scheduler events and their ratios. When the dump has stacks, the table
+// is followed by the call sites: for the three system calls that take
+// the most time, and for the threads created and the Ps retaken, the
+// three heaviest stacks, each shown by its first frame outside runtime,
+// syscall, os, internal/poll and golang.org/x/sys/unix, and a warning
+// when the runtime's stack table was full. -format json prints instead
+// the dump itself, re-encoded, with each timed row's p50_ns and p99_ns,
+// the table and the call sites added; its "stacks" are the whole stacks. When the dump file does not exist report says what
 // keeps a program from writing one.
 //
 // pprof writes the dump's call-site stacks as a gzipped pprof profile,
@@ -181,7 +186,9 @@
 // scheduler events (the counters `syscope versions` lists), the events
 // the release cannot record, and one row per system call and path
 // (syscall, raw, runtime or vdso) with its calls, errors, EINTRs, total
-// and longest time and a latency histogram. `go doc
+// and longest time and a latency histogram, and, when the runtime
+// recorded them, the call-site stacks with the calls, time, lost Ps,
+// retakes and threads charged to each. `go doc
 // github.com/syscope/syscope/dump` describes every field.
 //
 // # Exit status
