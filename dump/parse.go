@@ -223,40 +223,6 @@ func (d *Dump) validate() error {
 	return nil
 }
 
-// validate checks what a profile built from the stacks relies on. A dump
-// without stacks is valid: Dump.Stacks is then nil.
-func (s *Stacks) validate() error {
-	if s.Capacity <= 0 {
-		return fmt.Errorf("capacity %d is not a table size", s.Capacity)
-	}
-	truncated := 0
-	for i, st := range s.Stacks {
-		switch {
-		case st.Path != "" && st.Path != PathSyscall && st.Path != PathRaw:
-			return fmt.Errorf("stacks[%d]: path %q is not %s or %s", i, st.Path, PathSyscall, PathRaw)
-		case st.Truncated && len(st.Frames) != 0:
-			return fmt.Errorf("stacks[%d]: the truncated stack has %d frames, want none", i, len(st.Frames))
-		case !st.Truncated && len(st.Frames) == 0:
-			return fmt.Errorf("stacks[%d]: no frames", i)
-		}
-		for j, f := range st.Frames {
-			if f.Func == "" {
-				return fmt.Errorf("stacks[%d].frames[%d]: missing func", i, j)
-			}
-		}
-		if st.Truncated {
-			truncated++
-		}
-	}
-	if truncated > 1 {
-		return fmt.Errorf("%d stacks are marked truncated, want at most one", truncated)
-	}
-	if truncated == 1 && !s.Truncated {
-		return errors.New("a stack is marked truncated but the table is not")
-	}
-	return nil
-}
-
 func (s *Syscall) validate(buckets int) error {
 	switch {
 	case s.Trap < -1:

@@ -11,6 +11,10 @@
 //     syscall exit path give the same split on go1.25 and go1.26, across
 //     the rewrite that removed _Psyscall; under a contended load (-mode
 //     contended) go1.26 retakes about twice as many Ps from sleepers.
+//   - threadcreate.txtar, for `syscope pprof`: 32 goroutines blocked in
+//     read(2) in blockRead make about 32 threads; syscope's threads
+//     profile charges them to blockRead, which runtime/pprof's
+//     threadcreate profile of the same run never names (golang/go#6104).
 //
 // The tests run the real command against released toolchains, fetched
 // through the module proxy. SYSCOPE_EXAMPLES=all widens them to every

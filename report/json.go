@@ -22,16 +22,20 @@ type jsonDump struct {
 	Syscalls []jsonSyscall `json:"syscalls"`
 	Table    []Row         `json:"table"`
 	Warnings []Warning     `json:"warnings"`
+	// CallSites is the text report's digest of the stacks, whose whole
+	// list is the dump's own "stacks".
+	CallSites *CallSites `json:"call_sites,omitempty"`
 }
 
 // JSON writes the dump re-encoded and indented, its rows in a fixed order
 // with p50_ns/p99_ns added to the timed ones, followed by the text
-// report's table (one row per system call) and warnings. The output is
+// report's table (one row per system call), warnings and, when the dump
+// has stacks, call sites (the stacks themselves are in "stacks"). The output is
 // itself a valid syscope/v1 dump: dump.Parse ignores the extra fields.
 // A sum (dump.Sum) carries its "dumps" count and its "sources".
 func JSON(w io.Writer, d *dump.Dump) error {
 	ss := sortedSyscalls(d)
-	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(ss)), Table: Table(d), Warnings: Warnings(d)}
+	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(ss)), Table: Table(d), Warnings: Warnings(d), CallSites: Sites(d)}
 	if out.Warnings == nil {
 		out.Warnings = []Warning{}
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -348,5 +349,53 @@ func TestSum(t *testing.T) {
 	// One dump read alone keeps the header it always had.
 	if out := text(t, load(t, "basic")); strings.Contains(strings.SplitN(out, "\n", 2)[0], "dump") {
 		t.Errorf("a single dump's header mentions dumps: %q", strings.SplitN(out, "\n", 2)[0])
+	}
+}
+
+// TestCallSites checks the digest of the stacks against the fixture's:
+// at most three stacks per group, heaviest first, each shown by its first
+// frame outside the runtime, syscall, os and internal/poll; and the JSON
+// output keeps every stack whole.
+func TestCallSites(t *testing.T) {
+	d := load(t, "stacks")
+	cs := Sites(d)
+	var names []string
+	for _, g := range cs.Syscalls {
+		names = append(names, g.Name)
+	}
+	if got := strings.Join(names, " "); got != "epoll_pwait futex read" {
+		t.Errorf("the call sites' system calls are %q, want the table's first three, epoll_pwait futex read", got)
+	}
+	read := cs.Syscalls[2]
+	if len(read.Top) != 3 || read.Top[0].Site.Func != "main.pollRaw" || read.Top[1].Site.Func != "main.readLoop" ||
+		read.Top[2].Site.Func != "main.blockRead" || read.Total != 4516000+3512004+1170110 || read.Calls != 4010 {
+		t.Errorf("read's call sites %+v", read)
+	}
+	if cs.Threads.Total != 6 || len(cs.Threads.Top) != 3 || cs.Threads.Top[0] != (CallSite{Stack: 1, Site: d.Stacks.Stacks[1].Frames[3], Path: "syscall", Value: 3, Calls: 1000}) {
+		t.Errorf("threads %+v", cs.Threads)
+	}
+	if cs.Retakes.Total != 45 || len(cs.Retakes.Top) != 2 || cs.Retakes.Top[0].Value != 42 || cs.Check != "ok" {
+		t.Errorf("retakes %+v, check %q", cs.Retakes, cs.Check)
+	}
+	if Sites(load(t, "basic")) != nil || strings.Contains(text(t, load(t, "basic")), "call sites") {
+		t.Errorf("a dump without stacks has call sites")
+	}
+
+	// An inexact table is a mismatch in the report.
+	d.Events["thread_create"]++
+	if out := text(t, d); !strings.Contains(out, "  call sites: threads 6 != thread_create 7 (MISMATCH)\n") {
+		t.Errorf("no mismatch reported:\n%s", out)
+	}
+
+	var b bytes.Buffer
+	if err := JSON(&b, load(t, "stacks")); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := dump.Parse(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d2.Stacks, load(t, "stacks").Stacks) {
+		t.Errorf("the JSON output's stacks differ from the dump's")
 	}
 }

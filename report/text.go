@@ -18,7 +18,8 @@ const (
 
 // Text writes the human-readable report: a header naming the release, and
 // for a sum of dumps (dump.Sum) how many, then a strace -c style table of the
-// system calls with their split by path, the warnings, the runtime's own
+// system calls with their split by path, the heaviest call sites when the
+// dump has stacks, the warnings, the runtime's own
 // calls by function and the vDSO calls, then the scheduler events with
 // the ratios that say whether syscall exits are cheap, then the
 // conservation check.
@@ -31,6 +32,7 @@ func Text(w io.Writer, d *dump.Dump) error {
 		fmt.Fprintf(&b, "syscope report: %s (plan %s)\n\n", d.GoVersion, d.Plan)
 	}
 	syscallTable(&b, d)
+	callSites(&b, d)
 	if ws := Warnings(d); len(ws) > 0 {
 		b.WriteString("\n")
 		for _, w := range ws {

@@ -7,6 +7,7 @@
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
 //	syscope report [-format text|json] dump.json|dir...
+//	syscope pprof [-o file] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
 //	syscope clean [-n] [-x]
@@ -64,15 +65,37 @@
 // go command; -overlay is refused, since syscope supplies its own.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios. -format json prints instead the
-// dump itself, re-encoded, with each timed row's p50_ns and p99_ns and
-// the table added. When the dump file does not exist report says what
-// keeps a program from writing one. Given several dumps, or a directory
-// (every *.json file in it, each of which must be a dump), report sums
-// them, as `go doc github.com/syscope/syscope/dump.Sum` describes, and
-// its header says how many; the JSON form then carries "dumps", the
-// count, and "sources", the files. A dump whose own books do not balance
-// is a warning, since the sum's may still.
+// scheduler events and their ratios. When the dump has stacks, the table
+// is followed by the call sites: for the three system calls that take
+// the most time, and for the threads created and the Ps retaken, the
+// three heaviest stacks, each shown by its first frame outside runtime,
+// syscall, os, internal/poll and golang.org/x/sys/unix, and a warning
+// when the runtime's stack table was full. -format json prints instead
+// the dump itself, re-encoded, with each timed row's p50_ns and p99_ns,
+// the table and the call sites added; its "stacks" are the whole
+// stacks. When the dump file does not exist report says what keeps a
+// program from writing one. Given several dumps, or a directory (every
+// *.json file in it, each of which must be a dump), report sums them, as
+// `go doc github.com/syscope/syscope/dump.Sum` describes, and its header
+// says how many; the JSON form then carries "dumps", the count, and
+// "sources", the files. A dump whose own books do not balance is a
+// warning, since the sum's may still. A sum keeps no stacks.
+//
+// pprof writes the dump's call-site stacks as a gzipped pprof profile,
+// for `go tool pprof`: one sample per stack, with the sample types
+// calls/count, time/nanoseconds (the default), lost_p/count,
+// retakes/count and threads/count, and the labels syscall and path.
+// `go tool pprof -top -sample_index=threads profile.pb.gz` names the
+// code whose blocking calls made the runtime create threads, which
+// runtime/pprof's threadcreate profile cannot (golang/go#6104). The
+// profile goes beside the dump, its name ending in .pb.gz instead of
+// .json (syscope.json: syscope.pb.gz), or to the file -o names, written
+// whole or not at all; pprof prints the file's name on standard output.
+// -o - writes the profile to standard output instead, unless that is a
+// terminal. A truncated stack table is marked: its overflow is the
+// sample syscope.truncated, labelled truncated=true, and a comment of the
+// profile says so. A dump without stacks, written by an older syscope or
+// with SYSCOPE_PROFILE_RATE=0, is an error.
 //
 // check tells whether each binary carries syscope's runtime, which go
 // built it and, on an indented line, which syscope version made its
@@ -204,7 +227,9 @@
 // scheduler events (the counters `syscope versions` lists), the events
 // the release cannot record, and one row per system call and path
 // (syscall, raw, runtime or vdso) with its calls, errors, EINTRs, total
-// and longest time and a latency histogram. `go doc
+// and longest time and a latency histogram, and, when the runtime
+// recorded them, the call-site stacks with the calls, time, lost Ps,
+// retakes and threads charged to each. `go doc
 // github.com/syscope/syscope/dump` describes every field.
 //
 // # Exit status
@@ -251,6 +276,7 @@ var commands = []command{
 	{"test", goUsage["test"], goCommand("test")},
 	{"run", goUsage["run"], goCommand("run")},
 	{"report", reportUsage, runReport},
+	{"pprof", pprofUsage, runPprof},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
 	{"clean", cleanUsage, runClean},
