@@ -17,9 +17,12 @@
 // divides the instructions executed inside runtime.futex by its calls,
 // both read from callgrind's output. With -wall it also writes paired
 // wall-clock runs of the getpid loop and of a sync.Mutex contended by two
-// goroutines on two Ps, alternating vanilla and instrumented, as
-// RELEASE-vanilla.txt and RELEASE-syscope.txt in dir, in the benchmark
-// format that benchstat reads, and compares them with benchstat (the
+// goroutines on two Ps, interleaving vanilla, instrumented at the default
+// profile rate, instrumented with SYSCOPE_PROFILE_RATE=0 and (getpid
+// only) vanilla under runtime/trace, as RELEASE-vanilla.txt,
+// RELEASE-syscope.txt, RELEASE-syscope-rate0.txt and RELEASE-trace.txt in
+// dir, in the benchmark format that benchstat reads, and compares them
+// with benchstat (the
 // version go.mod's tool directive pins, run as `go tool benchstat`).
 //
 // -iters sets N (default 100,000; the futex run makes N/5 hand-offs) and
@@ -52,7 +55,9 @@ const prog = `package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"runtime/trace"
 	"strconv"
 	"syscall"
 	"time"
@@ -60,6 +65,10 @@ import (
 
 func main() {
 	n, _ := strconv.Atoi(os.Args[1])
+	if len(os.Args) > 3 && os.Args[3] == "trace" {
+		trace.Start(io.Discard)
+		defer trace.Stop()
+	}
 	t := time.Now()
 	for i := 0; i < n; i++ {
 		syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
@@ -201,29 +210,43 @@ func main() {
 		run(dir, env, gocmd, "build", "-o", "vanilla-ping", "./ping")
 		run(dir, env, syscope, "build", "-o", "syscope-ping", "./ping")
 		van := perIter(dir, "vanilla", nil)
-		on := perIter(dir, "syscope", nil)
+		// The budget is recording on with no stacks sampled; sampling at
+		// the default rate is shown apart, since under callgrind the
+		// clock runs slow and calls look long enough to be sampled.
+		on := perIter(dir, "syscope", []string{"SYSCOPE_PROFILE_RATE=0"})
 		off := perIter(dir, "syscope", []string{"SYSCOPE=off"})
 		fmt.Fprintf(out, "%-10s %-8s %8d %8d %8d %+8d %+8d\n", tc, "getpid", van, on, off, on-van, off-van)
+		def := perIter(dir, "syscope", nil)
+		fmt.Fprintf(out, "%-10s %-8s %8d %8d %8s %+8d %8s\n", tc, "getpid*", van, def, "", def-van, "")
 		fvan := perFutex(dir, "vanilla-ping", nil)
 		fon := perFutex(dir, "syscope-ping", nil)
 		foff := perFutex(dir, "syscope-ping", []string{"SYSCOPE=off"})
 		fmt.Fprintf(out, "%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
-			var v, s bytes.Buffer
+			// Interleaved: vanilla, syscope at the default profile rate,
+			// syscope with no stacks, and vanilla under runtime/trace.
+			var v, s, s0, tr bytes.Buffer
+			rate0 := []string{"SYSCOPE_PROFILE_RATE=0"}
 			for i := 0; i < *pairs; i++ {
 				v.Write(run(dir, nil, "./vanilla", "1000000", "wall"))
 				s.Write(run(dir, nil, "./syscope", "1000000", "wall"))
+				s0.Write(run(dir, rate0, "./syscope", "1000000", "wall"))
+				tr.Write(run(dir, nil, "./vanilla", "1000000", "wall", "trace"))
 				v.Write(run(dir, nil, "./vanilla-mutex", "2000000", "wall"))
 				s.Write(run(dir, nil, "./syscope-mutex", "2000000", "wall"))
+				s0.Write(run(dir, rate0, "./syscope-mutex", "2000000", "wall"))
 			}
 			vf, sf := filepath.Join(*wall, tc+"-vanilla.txt"), filepath.Join(*wall, tc+"-syscope.txt")
+			s0f, trf := filepath.Join(*wall, tc+"-syscope-rate0.txt"), filepath.Join(*wall, tc+"-trace.txt")
 			check(os.WriteFile(vf, v.Bytes(), 0o644))
 			check(os.WriteFile(sf, s.Bytes(), 0o644))
+			check(os.WriteFile(s0f, s0.Bytes(), 0o644))
+			check(os.WriteFile(trf, tr.Bytes(), 0o644))
 			// benchstat as go.mod's tool directive pins it.
-			bs := run("", []string{"GOFLAGS="}, "go", "tool", "benchstat", "vanilla="+vf, "syscope="+sf)
+			bs := run("", []string{"GOFLAGS="}, "go", "tool", "benchstat", "vanilla="+vf, "syscope="+sf, "rate0="+s0f, "trace="+trf)
 			fmt.Printf("\n%s: %d paired wall-clock runs\n%s\n", tc, *pairs, bs)
-			fmt.Fprintf(&stats, "### %s\n\n%d paired wall-clock runs, alternating vanilla and instrumented:\n\n```\n%s```\n\n", tc, *pairs, bs)
+			fmt.Fprintf(&stats, "### %s\n\n%d rounds of wall-clock runs, interleaved: vanilla, instrumented at the default profile rate, instrumented with SYSCOPE_PROFILE_RATE=0, and vanilla under runtime/trace (getpid only):\n\n```\n%s```\n\n", tc, *pairs, bs)
 		}
 		os.RemoveAll(dir)
 	}
@@ -233,7 +256,9 @@ func main() {
 	fmt.Fprintf(&doc.Body, "User instructions per getpid round trip (syscall.Syscall(SYS_GETPID)) and\n")
 	fmt.Fprintf(&doc.Body, "per runtime futex call, counted by callgrind: vanilla, instrumented with\n")
 	fmt.Fprintf(&doc.Body, "recording on, instrumented with SYSCOPE=off, and the differences\n")
-	fmt.Fprintf(&doc.Body, "(getpid: %d and %d iterations, differenced; futex: %d hand-offs).\n\n", n, 2*n, n/5)
+	fmt.Fprintf(&doc.Body, "(getpid: %d and %d iterations, differenced; futex: %d hand-offs). \"on\" is\n", n, 2*n, n/5)
+	fmt.Fprintf(&doc.Body, "recording with SYSCOPE_PROFILE_RATE=0; getpid* is the default rate, which\n")
+	fmt.Fprintf(&doc.Body, "samples more under callgrind than it does at full speed (valgrind slows the clock).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
 	if stats.Len() > 0 {
 		fmt.Fprintf(&doc.Body, "\n## Wall clock (benchstat)\n\n")
