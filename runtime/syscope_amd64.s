@@ -86,10 +86,9 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	DX, (syscopeSlot_longPC+off)(CX) \
 	MOVQ	0(R13), R13
 
-// SYSCOPE_EVICT flushes slot CX into the global table and gives it key
-// R12, through the Go function syscopeEvict, saving what the caller and
-// the vfork child still need.
-#define SYSCOPE_EVICT \
+// SYSCOPE_SAVE and SYSCOPE_RESTORE keep, around a call into Go from the
+// recorders, what the caller and the vfork child still need.
+#define SYSCOPE_SAVE \
 	PUSHQ	AX \
 	PUSHQ	BX \
 	PUSHQ	CX \
@@ -99,12 +98,9 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	PUSHQ	SI \
 	PUSHQ	R8 \
 	PUSHQ	R9 \
-	PUSHQ	R10 \
-	SUBQ	$16, SP \
-	MOVQ	CX, 0(SP) \
-	MOVQ	R12, 8(SP) \
-	CALL	runtime·syscopeEvict(SB) \
-	ADDQ	$16, SP \
+	PUSHQ	R10
+
+#define SYSCOPE_RESTORE \
 	POPQ	R10 \
 	POPQ	R9 \
 	POPQ	R8 \
@@ -115,6 +111,18 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	POPQ	CX \
 	POPQ	BX \
 	POPQ	AX
+
+// SYSCOPE_EVICT flushes slot CX into the global table and gives it key
+// R12, through the Go function syscopeEvict, saving what the caller and
+// the vfork child still need.
+#define SYSCOPE_EVICT \
+	SYSCOPE_SAVE \
+	SUBQ	$16, SP \
+	MOVQ	CX, 0(SP) \
+	MOVQ	R12, 8(SP) \
+	CALL	runtime·syscopeEvict(SB) \
+	ADDQ	$16, SP \
+	SYSCOPE_RESTORE
 
 // The recorders below share one register convention after the call's
 // SYSCALL: R11 is the kernel's result (-errno on failure), R12 the trap,
@@ -210,16 +218,7 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // what SYSCOPE_EVICT saves.
 #define SYSCOPE_SAMPLE(ret) \
 	MOVQ	ret(SP), R13 \
-	PUSHQ	AX \
-	PUSHQ	BX \
-	PUSHQ	CX \
-	PUSHQ	R11 \
-	PUSHQ	R12 \
-	PUSHQ	DI \
-	PUSHQ	SI \
-	PUSHQ	R8 \
-	PUSHQ	R9 \
-	PUSHQ	R10 \
+	SYSCOPE_SAVE \
 	SUBQ	$32, SP \
 	MOVQ	R13, 0(SP) \
 	MOVQ	BP, 8(SP) \
@@ -227,16 +226,7 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	AX, 24(SP) \
 	CALL	runtime·syscopeSample(SB) \
 	ADDQ	$32, SP \
-	POPQ	R10 \
-	POPQ	R9 \
-	POPQ	R8 \
-	POPQ	SI \
-	POPQ	DI \
-	POPQ	R12 \
-	POPQ	R11 \
-	POPQ	CX \
-	POPQ	BX \
-	POPQ	AX
+	SYSCOPE_RESTORE
 
 // SYSCOPE_RAW(ret) is the raw path, entered at "raw" from SYSCOPE_CLAIM
 // with DX the M: the trap with the raw bit, in the slot half a table
