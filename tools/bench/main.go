@@ -1,6 +1,7 @@
 // Bench measures what syscope adds to one syscall.Syscall(SYS_GETPID)
-// round trip and to one of the runtime's own futex calls, for the
-// toolchains named on the command line ("local" is the go on PATH).
+// round trip and to one of the runtime's own futex calls, and what it
+// adds to a program's time, throughput and memory, for the toolchains
+// named on the command line ("local" is the go on PATH).
 //
 // Usage:
 //
@@ -15,21 +16,46 @@
 // SYSCOPE=off, and vanilla. For futex it passes a value back and forth
 // between two goroutines locked to their threads, 20,000 times, and
 // divides the instructions executed inside runtime.futex by its calls,
-// both read from callgrind's output. With -wall it also writes paired
-// wall-clock runs of the getpid loop and of a sync.Mutex contended by two
-// goroutines on two Ps, interleaving vanilla, instrumented at the default
-// profile rate, instrumented with SYSCOPE_PROFILE_RATE=0 and (getpid
-// only) vanilla under runtime/trace, as RELEASE-vanilla.txt,
-// RELEASE-syscope.txt, RELEASE-syscope-rate0.txt and RELEASE-trace.txt in
-// dir, in the benchmark format that benchstat reads, and compares them
-// with benchstat (the
+// both read from callgrind's output.
+//
+// For memory it starts 2,000 goroutines, each locked to its thread
+// (runtime.LockOSThread) and blocked on a channel, and reads VmRSS from
+// /proc/self/status once Threads there is at least 2,000: vanilla,
+// instrumented at the default profile rate and instrumented with
+// SYSCOPE_PROFILE_RATE=0, three interleaved rounds, the median of each;
+// the table gives the KiB added per thread, (RSS - vanilla RSS) / 2,000.
+// The stack table's size is read from runtime/syscope_stacks.go (its
+// constants, and the bytes of its syscopeStk fields on a 64-bit platform).
+//
+// With -wall it also writes paired wall-clock runs, interleaving vanilla,
+// instrumented at the default profile rate, instrumented with
+// SYSCOPE_PROFILE_RATE=0 and (all but Mutex) vanilla under runtime/trace
+// (trace.Start(io.Discard)), of:
+//
+//   - Getpid: the getpid loop, 1,000,000 calls;
+//   - Mutex: a sync.Mutex contended by two goroutines on two Ps;
+//   - Read4K: f.Read of 4,096 bytes from /dev/zero opened with os.Open,
+//     10N times;
+//   - HTTP4K: a net/http server on 127.0.0.1:0 whose handler writes a
+//     fixed 4,096-byte body, loaded by N/5 GET requests from 8 goroutines
+//     of a keep-alive http.Client (MaxIdleConnsPerHost 8), each body read
+//     fully; ns/op is per request, and req/s is a second unit. The client
+//     is a separate program, always built vanilla, that starts the server
+//     binary (vanilla, instrumented, or vanilla under runtime/trace) and
+//     passes its environment on, so the figures are the server's cost
+//     alone; it opens its 8 connections before the clock starts.
+//
+// They go to dir as RELEASE-vanilla.txt, RELEASE-syscope.txt,
+// RELEASE-syscope-rate0.txt and RELEASE-trace.txt, in the benchmark
+// format that benchstat reads, and one benchstat call compares them (the
 // version go.mod's tool directive pins, run as `go tool benchstat`).
 //
 // -iters sets N (default 100,000; the futex run makes N/5 hand-offs) and
 // -pairs the number of paired wall-clock runs (default 10), so a quick
-// run can prove the pipeline. When every measurement succeeded the
-// tables go to -o (docs/bench.md by default), with the date, the
-// machine, the toolchains and the command that made them.
+// run (-pairs 2 -iters 20000) can prove the pipeline. When every
+// measurement succeeded the tables go to -o (docs/bench.md by default),
+// with the date, the machine, the toolchains and the command that made
+// them.
 package main
 
 import (
@@ -42,6 +68,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,6 +177,205 @@ func main() {
 }
 `
 
+// readProg reads 4 KiB at a time from /dev/zero through an *os.File: the
+// syscall path with the poller's fd locking and os's error handling
+// around each read(2).
+const readProg = `package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/trace"
+	"strconv"
+	"time"
+)
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	if len(os.Args) > 2 && os.Args[2] == "trace" {
+		trace.Start(io.Discard)
+		defer trace.Stop()
+	}
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		panic(err)
+	}
+	buf := make([]byte, 4096)
+	t := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := f.Read(buf); err != nil {
+			panic(err)
+		}
+	}
+	fmt.Printf("BenchmarkRead4K-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
+}
+`
+
+// serverProg serves a fixed 4096-byte body on 127.0.0.1:0, prints its
+// address and stops when its standard input closes (under runtime/trace
+// with the argument "trace").
+const serverProg = `package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime/trace"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "trace" {
+		trace.Start(io.Discard)
+		defer trace.Stop()
+	}
+	body := make([]byte, 4096)
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(body)
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go http.Serve(l, nil)
+	fmt.Println(l.Addr())
+	io.Copy(io.Discard, os.Stdin)
+}
+`
+
+// clientProg, always built vanilla, starts the server binary it is given
+// (its environment passes on), makes n GET requests from 8 goroutines
+// over keep-alive connections, reading each body fully, and prints the
+// time per request and the requests per second; then it closes the
+// server's standard input and waits for it to exit.
+const clientProg = `package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const conc = 8
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[2])
+	srv := exec.Command(os.Args[1], os.Args[3:]...)
+	srv.Stderr = os.Stderr
+	in, err := srv.StdinPipe()
+	if err != nil {
+		panic(err)
+	}
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		panic(fmt.Sprintf("server printed no address: %v", err))
+	}
+	url := "http://" + strings.TrimSpace(addr) + "/"
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
+	get := func() {
+		resp, err := c.Get(url)
+		if err != nil {
+			panic(err)
+		}
+		m, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || m != 4096 || resp.StatusCode != 200 {
+			panic(fmt.Sprintf("GET %s: status %d, %d bytes, %v", url, resp.StatusCode, m, err))
+		}
+	}
+	for i := 0; i < conc; i++ { // open the connections before the clock starts
+		get()
+	}
+	var next int64
+	var wg sync.WaitGroup
+	t := time.Now()
+	for g := 0; g < conc; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for atomic.AddInt64(&next, 1) <= int64(n) {
+				get()
+			}
+		}()
+	}
+	wg.Wait()
+	d := time.Since(t)
+	in.Close()
+	if err := srv.Wait(); err != nil {
+		panic(fmt.Sprintf("server: %v", err))
+	}
+	fmt.Printf("BenchmarkHTTP4K-2 %d %.1f ns/op %.1f req/s\n", n, float64(d.Nanoseconds())/float64(n), float64(n)/d.Seconds())
+}
+`
+
+// threadsProg starts 2,000 goroutines, each locked to its thread and
+// blocked on a channel, waits until /proc/self/status counts at least
+// 2,000 threads and prints that status's Threads and VmRSS (KiB).
+const threadsProg = `package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+)
+
+func status(field string) int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == field+":" {
+			v, _ := strconv.Atoi(string(f[1]))
+			return v
+		}
+	}
+	panic("no " + field + " in /proc/self/status")
+}
+
+func main() {
+	const n = 2000
+	block := make(chan struct{})
+	for i := 0; i < n; i++ {
+		go func() {
+			runtime.LockOSThread()
+			<-block
+		}()
+	}
+	deadline := time.Now().Add(time.Minute)
+	for status("Threads") < n {
+		if time.Now().After(deadline) {
+			panic(fmt.Sprintf("only %d threads after a minute", status("Threads")))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let the last threads settle into their sleep
+	fmt.Printf("threads %d rss %d\n", status("Threads"), status("VmRSS"))
+	close(block)
+}
+`
+
 // n is the number of getpid iterations of the shorter callgrind run.
 var n int64 = 100000
 
@@ -158,7 +384,7 @@ func main() {
 	log.SetPrefix("bench: ")
 	wall := flag.String("wall", "", "write paired wall-clock results into `dir` and compare them with benchstat")
 	pairs := flag.Int("pairs", 10, "paired wall-clock runs per program with -wall")
-	flag.Int64Var(&n, "iters", n, "getpid iterations per callgrind run (the futex run makes a fifth as many hand-offs)")
+	flag.Int64Var(&n, "iters", n, "getpid iterations per callgrind run (the futex run makes a fifth as many hand-offs); the wall-clock Read4K run makes 10 times as many reads and HTTP4K a fifth as many requests")
 	outDoc := flag.String("o", "docs/bench.md", "write the tables to `file` when every measurement succeeded (\"\" for none)")
 	flag.Parse()
 	if n < 10 || *pairs < 1 {
@@ -169,7 +395,7 @@ func main() {
 		tcs = []string{releases.Local}
 	}
 	doc := &measure.Doc{Title: "What syscope adds to a system call", Command: "go run ./tools/bench " + strings.Join(os.Args[1:], " ")}
-	var table, stats bytes.Buffer
+	var table, stats, mem bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
 	syscope, err := filepath.Abs("syscope.bin")
 	check(err)
@@ -200,6 +426,10 @@ func main() {
 		pdir := filepath.Join(dir, "ping")
 		check(os.MkdirAll(pdir, 0o755))
 		check(os.WriteFile(filepath.Join(pdir, "main.go"), []byte(pingProg), 0o644))
+		for sub, src := range map[string]string{"read": readProg, "server": serverProg, "client": clientProg, "threads": threadsProg} {
+			check(os.MkdirAll(filepath.Join(dir, sub), 0o755))
+			check(os.WriteFile(filepath.Join(dir, sub, "main.go"), []byte(src), 0o644))
+		}
 		gobin := filepath.Join(ov.GOROOT, "bin")
 		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
 		gocmd := ov.GoCommand()
@@ -209,6 +439,11 @@ func main() {
 		run(dir, env, syscope, "build", "-o", "syscope-mutex", "./mutex")
 		run(dir, env, gocmd, "build", "-o", "vanilla-ping", "./ping")
 		run(dir, env, syscope, "build", "-o", "syscope-ping", "./ping")
+		for _, p := range []string{"read", "server", "threads"} {
+			run(dir, env, gocmd, "build", "-o", "vanilla-"+p, "./"+p)
+			run(dir, env, syscope, "build", "-o", "syscope-"+p, "./"+p)
+		}
+		run(dir, env, gocmd, "build", "-o", "vanilla-client", "./client") // vanilla only: it measures the server
 		van := perIter(dir, "vanilla", nil)
 		// The budget is recording on with no stacks sampled; sampling at
 		// the default rate is shown apart, since under callgrind the
@@ -222,12 +457,17 @@ func main() {
 		fon := perFutex(dir, "syscope-ping", nil)
 		foff := perFutex(dir, "syscope-ping", []string{"SYSCOPE=off"})
 		fmt.Fprintf(out, "%-10s %-8s %8.1f %8.1f %8.1f %+8.1f %+8.1f\n", tc, "futex", fvan, fon, foff, fon-fvan, foff-fvan)
+		rss := threadRSS(dir)
+		fmt.Printf("%s: VmRSS KiB with 2,000 threads: vanilla %d, syscope %d, rate0 %d\n", tc, rss[0], rss[1], rss[2])
+		fmt.Fprintf(&mem, "%-10s %10d %10d %10d %+10.2f %+10.2f\n", tc, rss[0], rss[1], rss[2],
+			float64(rss[1]-rss[0])/2000, float64(rss[2]-rss[0])/2000)
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
 			// Interleaved: vanilla, syscope at the default profile rate,
 			// syscope with no stacks, and vanilla under runtime/trace.
 			var v, s, s0, tr bytes.Buffer
 			rate0 := []string{"SYSCOPE_PROFILE_RATE=0"}
+			nread, nhttp := strconv.FormatInt(10*n, 10), strconv.FormatInt(n/5, 10)
 			for i := 0; i < *pairs; i++ {
 				v.Write(run(dir, nil, "./vanilla", "1000000", "wall"))
 				s.Write(run(dir, nil, "./syscope", "1000000", "wall"))
@@ -236,6 +476,14 @@ func main() {
 				v.Write(run(dir, nil, "./vanilla-mutex", "2000000", "wall"))
 				s.Write(run(dir, nil, "./syscope-mutex", "2000000", "wall"))
 				s0.Write(run(dir, rate0, "./syscope-mutex", "2000000", "wall"))
+				v.Write(run(dir, nil, "./vanilla-read", nread))
+				s.Write(run(dir, nil, "./syscope-read", nread))
+				s0.Write(run(dir, rate0, "./syscope-read", nread))
+				tr.Write(run(dir, nil, "./vanilla-read", nread, "trace"))
+				v.Write(run(dir, nil, "./vanilla-client", "./vanilla-server", nhttp))
+				s.Write(run(dir, nil, "./vanilla-client", "./syscope-server", nhttp))
+				s0.Write(run(dir, rate0, "./vanilla-client", "./syscope-server", nhttp))
+				tr.Write(run(dir, nil, "./vanilla-client", "./vanilla-server", nhttp, "trace"))
 			}
 			vf, sf := filepath.Join(*wall, tc+"-vanilla.txt"), filepath.Join(*wall, tc+"-syscope.txt")
 			s0f, trf := filepath.Join(*wall, tc+"-syscope-rate0.txt"), filepath.Join(*wall, tc+"-trace.txt")
@@ -246,7 +494,7 @@ func main() {
 			// benchstat as go.mod's tool directive pins it.
 			bs := run("", []string{"GOFLAGS="}, "go", "tool", "benchstat", "vanilla="+vf, "syscope="+sf, "rate0="+s0f, "trace="+trf)
 			fmt.Printf("\n%s: %d paired wall-clock runs\n%s\n", tc, *pairs, bs)
-			fmt.Fprintf(&stats, "### %s\n\n%d rounds of wall-clock runs, interleaved: vanilla, instrumented at the default profile rate, instrumented with SYSCOPE_PROFILE_RATE=0, and vanilla under runtime/trace (getpid only):\n\n```\n%s```\n\n", tc, *pairs, bs)
+			fmt.Fprintf(&stats, "### %s\n\n%d rounds of wall-clock runs, interleaved: vanilla, instrumented at the default profile rate, instrumented with SYSCOPE_PROFILE_RATE=0, and vanilla under runtime/trace (all but Mutex; for HTTP4K the server under trace, its client vanilla throughout):\n\n```\n%s```\n\n", tc, *pairs, bs)
 		}
 		os.RemoveAll(dir)
 	}
@@ -260,6 +508,14 @@ func main() {
 	fmt.Fprintf(&doc.Body, "recording with SYSCOPE_PROFILE_RATE=0; getpid* is the default rate, which\n")
 	fmt.Fprintf(&doc.Body, "samples more under callgrind than it does at full speed (valgrind slows the clock).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
+	fmt.Fprintf(&doc.Body, "\n## Memory\n\n")
+	fmt.Fprintf(&doc.Body, "VmRSS (KiB) of a program with 2,000 goroutines each locked to its thread\n")
+	fmt.Fprintf(&doc.Body, "and blocked on a channel, read once /proc/self/status counts 2,000 threads;\n")
+	fmt.Fprintf(&doc.Body, "the median of 3 interleaved runs each: vanilla, instrumented at the default\n")
+	fmt.Fprintf(&doc.Body, "profile rate, instrumented with SYSCOPE_PROFILE_RATE=0, and what each adds\n")
+	fmt.Fprintf(&doc.Body, "per thread (KiB, the difference over 2,000).\n\n")
+	fmt.Fprintf(&doc.Body, "```\n%-10s %10s %10s %10s %10s %10s\n%s```\n\n", "toolchain", "vanilla", "syscope", "rate0", "+/thread", "+/thread0", mem.Bytes())
+	fmt.Fprintf(&doc.Body, "%s\n", stackTable())
 	if stats.Len() > 0 {
 		fmt.Fprintf(&doc.Body, "\n## Wall clock (benchstat)\n\n")
 		doc.Body.Write(stats.Bytes())
@@ -367,4 +623,83 @@ func check(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+var threadsLine = regexp.MustCompile(`(?m)^threads (\d+) rss (\d+)$`)
+
+// threadRSS runs the threads program vanilla, instrumented at the default
+// profile rate and instrumented with SYSCOPE_PROFILE_RATE=0, three
+// interleaved rounds, and returns the median VmRSS (KiB) of each.
+func threadRSS(dir string) [3]int64 {
+	runs := []struct {
+		bin string
+		env []string
+	}{{"./vanilla-threads", nil}, {"./syscope-threads", nil}, {"./syscope-threads", []string{"SYSCOPE_PROFILE_RATE=0"}}}
+	var got [3][]int64
+	for round := 0; round < 3; round++ {
+		for i, r := range runs {
+			out := run(dir, r.env, r.bin)
+			m := threadsLine.FindSubmatch(out)
+			if m == nil {
+				log.Fatalf("%s printed no threads line:\n%s", r.bin, out)
+			}
+			v, _ := strconv.ParseInt(string(m[2]), 10, 64)
+			got[i] = append(got[i], v)
+		}
+	}
+	var med [3]int64
+	for i, g := range got {
+		sort.Slice(g, func(a, b int) bool { return g[a] < g[b] })
+		med[i] = g[len(g)/2]
+	}
+	return med
+}
+
+// stacksGo is the file that sizes the stack table.
+const stacksGo = "runtime/syscope_stacks.go"
+
+// stackTable states the stack table's size as runtime/syscope_stacks.go
+// declares it: its constants, and the bytes of one syscopeStk summed
+// from its fields on a 64-bit platform (every field is a uint64, a
+// uintptr or an array of them, so there is no padding).
+func stackTable() string {
+	src, err := os.ReadFile(stacksGo)
+	check(err)
+	konst := func(name string) int64 {
+		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*(\d+)\s*$`).FindSubmatch(src)
+		if m == nil {
+			log.Fatalf("%s: no constant %s", stacksGo, name)
+		}
+		v, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		return v
+	}
+	capacity, depth, probes := konst("syscopeStackCap"), konst("syscopeStackDepth"), konst("syscopeStackProbes")
+	m := regexp.MustCompile(`(?s)\ntype syscopeStk struct \{\n(.*?)\n\}`).FindSubmatch(src)
+	if m == nil {
+		log.Fatalf("%s: no type syscopeStk struct", stacksGo)
+	}
+	var size int64
+	for _, line := range strings.Split(string(m[1]), "\n") {
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(strings.ReplaceAll(line, ",", " "))
+		if len(f) < 2 {
+			continue
+		}
+		typ, names := f[len(f)-1], int64(len(f)-1)
+		switch typ {
+		case "uint64", "uintptr":
+			size += 8 * names
+		case "[syscopeStackDepth]uintptr":
+			size += 8 * depth * names
+		default:
+			log.Fatalf("%s: syscopeStk field type %s: the bench does not know its size", stacksGo, typ)
+		}
+	}
+	total := (capacity + 1) * size
+	return fmt.Sprintf("The stack table (%s, 64-bit): %d stacks (syscopeStackCap) and one\n"+
+		"`truncated` stack for what does not fit within %d probes, each of up to %d frames\n"+
+		"(syscopeStackDepth) in %d bytes (syscopeStk's fields): %d bytes, %.2f MiB of BSS,\n"+
+		"touched only as stacks fill it.\n", stacksGo, capacity, probes, depth, size, total, float64(total)/(1<<20))
 }
