@@ -25,8 +25,10 @@ vet:
 	go vet ./...
 
 # Instructions added per syscall.Syscall(SYS_GETPID) and per runtime
-# futex call (callgrind), and paired wall-clock runs (getpid loop, contended
-# sync.Mutex) compared with benchstat (pinned by go.mod's tool directive),
+# futex call (callgrind), interleaved wall-clock rounds (getpid loop,
+# contended sync.Mutex, 4 KiB reads, a net/http server's requests per
+# second) against vanilla and runtime/trace compared with benchstat (pinned
+# by go.mod's tool directive), and RSS per thread with 2,000 threads,
 # written with the date and machine to docs/bench.md.
 BENCH_GO ?= local oldest newest
 bench:
