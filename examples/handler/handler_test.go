@@ -41,11 +41,22 @@ func TestHelloCreatesNoThread(t *testing.T) {
 	}
 	req := httptest.NewRequest("GET", "/", nil)
 	Hello(httptest.NewRecorder(), req) // warm up: first-use allocations
-	d := serve(func(w *httptest.ResponseRecorder) {
-		for i := 0; i < 100; i++ {
-			Hello(w, req)
+	// The figures are process-wide: a thread the runtime starts for work
+	// of its own in the same window (a loaded machine's late sysmon, the
+	// test runner) counts too. So a window with a thread is tried again,
+	// up to three times; a handler that does start threads starts them
+	// in every window and fails.
+	var d scope.Snapshot
+	for try := 0; try < 3; try++ {
+		d = serve(func(w *httptest.ResponseRecorder) {
+			for i := 0; i < 100; i++ {
+				Hello(w, req)
+			}
+		})
+		if d.Events["thread_create"] == 0 && d.SlowExits() == 0 {
+			break
 		}
-	})
+	}
 	if d.Paths["syscall"].Calls < 100 {
 		t.Errorf("%d calls on the syscall path, want the 100 stats at least", d.Paths["syscall"].Calls)
 	}
