@@ -578,6 +578,18 @@ func syscopeName(trap int) {
 	}
 }
 
+// syscopeFrame writes one frame of a stack or site as the dump's
+// {"func","file","line"} object.
+func syscopeFrame(name, file string, line int64) {
+	syscopeS(`{"func":`)
+	syscopeQ(name)
+	syscopeS(`,"file":`)
+	syscopeQ(file)
+	syscopeS(`,"line":`)
+	syscopeI(line)
+	syscopeS("}")
+}
+
 // syscopeSite writes the call site of a long raw call: the first of pcs
 // (return addresses, innermost first) outside the syscall packages.
 func syscopeSite(pcs *[syscopeSitePCs]uintptr) {
@@ -595,13 +607,7 @@ func syscopeSite(pcs *[syscopeSitePCs]uintptr) {
 			continue
 		}
 		file, line := funcline(f, pc-1)
-		syscopeS(`{"func":`)
-		syscopeQ(name)
-		syscopeS(`,"file":`)
-		syscopeQ(file)
-		syscopeS(`,"line":`)
-		syscopeI(int64(line))
-		syscopeS("}")
+		syscopeFrame(name, file, int64(line))
 		return
 	}
 	syscopeS("null")

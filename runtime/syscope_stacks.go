@@ -686,13 +686,7 @@ func syscopeFramesExpanded(e *syscopeStk) {
 				syscopeS(",")
 			}
 			sep = true
-			syscopeS(`{"func":`)
-			syscopeQ(f.Function)
-			syscopeS(`,"file":`)
-			syscopeQ(f.File)
-			syscopeS(`,"line":`)
-			syscopeI(int64(f.Line))
-			syscopeS("}")
+			syscopeFrame(f.Function, f.File, int64(f.Line))
 		}
 		if !more {
 			break
@@ -722,13 +716,7 @@ func syscopeFramesRaw(e *syscopeStk) {
 			syscopeS(",")
 		}
 		sep = true
-		syscopeS(`{"func":`)
-		syscopeQ(name)
-		syscopeS(`,"file":`)
-		syscopeQ(file)
-		syscopeS(`,"line":`)
-		syscopeI(int64(line))
-		syscopeS("}")
+		syscopeFrame(name, file, int64(line))
 	}
 	if !sep {
 		syscopeS(`{"func":"unknown","file":"","line":0}`)
