@@ -122,28 +122,19 @@ func syscopeConserved() bool {
 // the exiting user goroutine: from main after main.main returns, from
 // os.Exit, and from an unrecovered panic before its message is printed.
 // Other endings call syscopeAtCrash (syscope_endings.go).
-func syscopeAtExit() {
+func syscopeAtExit(how uint8, code int64) {
 	mp := getg().m
-	path, ok := syscopeClaim(mp)
+	path, ok := syscopeClaim(mp, false, how, code, 0)
 	if !ok {
 		syscopeWaitDump(mp)
 		return
 	}
-	// Stop the world so no goroutine enters a syscall while we count, then
-	// let the ones already leaving finish their exit path (they park for
-	// want of a P) until the books balance.
+	start := nanotime()
+	// Stop the world so no goroutine enters a syscall while we count.
 	syscopeStopWorld()
-	consistent := false
-	for try := 0; try < 2000 && !consistent; try++ {
-		if try > 0 {
-			usleep(50)
-		}
-		lock(&sched.lock)
-		syscopeCollect()
-		unlock(&sched.lock)
-		consistent = syscopeConserved()
-	}
+	consistent := syscopeCollectConsistent()
 	syscopeStartWorld()
+	syscopeEnd.stwNs = nanotime() - start
 	syscopeWrite(path, syscopeOutIsDir(path), consistent)
 	syscopeDone()
 }
@@ -154,6 +145,10 @@ func syscopeSecure() bool {
 	return syscopeSyscall6(syscopeSysGetuid, 0, 0, 0, 0, 0, 0) != syscopeSyscall6(syscopeSysGeteuid, 0, 0, 0, 0, 0, 0) ||
 		syscopeSyscall6(syscopeSysGetgid, 0, 0, 0, 0, 0, 0) != syscopeSyscall6(syscopeSysGetegid, 0, 0, 0, 0, 0, 0)
 }
+
+// syscopeOutReserved is set once a dump has reserved its name in a
+// SYSCOPE_OUT directory (syscopeOut.final holds it).
+var syscopeOutReserved bool
 
 // syscopeOut buffers the JSON text and writes it out as it fills.
 var syscopeOut struct {
@@ -275,7 +270,13 @@ func syscopeWrite(path string, dir, consistent bool) {
 	if dir {
 		tmp = syscopeDirName(name, path, pid, 0, ".syscope-tmp")
 	}
-	dst := syscopeCString(final, path, "", 0)
+	// In a directory, the name reserved by the first dump (a snapshot)
+	// is kept by the later ones.
+	reserved := dir && syscopeOutReserved
+	dst := &final[0]
+	if !reserved {
+		dst = syscopeCString(final, path, "", 0)
+	}
 	if tmp == nil || dst == nil {
 		print("syscope: cannot write dump: SYSCOPE_OUT is too long\n")
 		return
@@ -307,6 +308,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	syscopeQ(syscopePlanName)
 	syscopeS(`,"syscope_version":`)
 	syscopeQ(syscopeVersionMark[syscopeVersionMarkLen : len(syscopeVersionMark)-1])
+	syscopeEnding(pid, now)
 	syscopeS(`,"consistent":`)
 	if consistent {
 		syscopeS("true")
@@ -456,7 +458,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	}
 	// In a directory, reserve a name no other dump has: rename would
 	// replace one left by an earlier process with the same pid.
-	for seq := uint64(0); dir; seq++ {
+	for seq := uint64(0); dir && !reserved; seq++ {
 		dst = syscopeDirName(final, path, pid, seq, "")
 		r := -1
 		if dst != nil {
@@ -464,6 +466,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 		}
 		if r >= 0 {
 			syscopeSyscall6(syscopeSysClose, uintptr(r), 0, 0, 0, 0, 0)
+			syscopeOutReserved = true
 			break
 		}
 		if dst == nil || -r != eexist || seq == 999 {

@@ -10,8 +10,9 @@
 // and crash's SIGABRT). Such a dump is marked "consistent": false: other
 // threads keep running while it is collected, without sched.lock.
 //
-// syscopeDumped makes the dump happen once: 0 before, 1 while one is
-// being written, 2 after. The claim is taken before anything is read, so
+// syscopeDumped makes the final dump happen once: 0 before, 1 while it
+// is being written, 2 after; 3 while a snapshot is being written
+// (syscope_snap.go), after which it is 0 again. The claim is taken before anything is read, so
 // a fault inside the dump writer reaches the crash hook with the claim
 // held and does not recurse. The hooks print nothing of their own on
 // success, so stdout and stderr stay as vanilla's; after them the runtime
@@ -27,9 +28,10 @@ package runtime
 import "unsafe"
 
 const (
-	syscopeDumpNone    = 0
-	syscopeDumpWriting = 1
-	syscopeDumpDone    = 2
+	syscopeDumpNone     = 0
+	syscopeDumpWriting  = 1
+	syscopeDumpDone     = 2
+	syscopeDumpSnapshot = 3
 )
 
 // syscopeDumper is the M writing the dump (as a uintptr: no write
@@ -37,12 +39,19 @@ const (
 // thread.
 var syscopeDumper uintptr
 
-// syscopeClaim takes the right to write the dump and returns
+// syscopeClaim takes the right to write the final dump and returns
 // SYSCOPE_OUT, or false if recording is off, SYSCOPE_OUT is unset, the
-// process is setuid or setgid, or another hook has the dump.
-func syscopeClaim(mp *m) (string, bool) {
-	if !syscopeOn || !syscopeCas64(&syscopeDumped, syscopeDumpNone, syscopeDumpWriting) {
+// process is setuid or setgid, or another hook has the dump. A snapshot
+// being written is waited for (syscopeWaitSnapshot). how, code and sig
+// say how the process is ending, for the dump's "ending".
+func syscopeClaim(mp *m, crash bool, how uint8, code int64, sig uint32) (string, bool) {
+	if !syscopeOn {
 		return "", false
+	}
+	for !syscopeCas64(&syscopeDumped, syscopeDumpNone, syscopeDumpWriting) {
+		if syscopeLoad64(&syscopeDumped) != syscopeDumpSnapshot || !syscopeWaitSnapshot(mp, crash) {
+			return "", false
+		}
 	}
 	syscopeDumper = uintptr(unsafe.Pointer(mp))
 	path := gogetenv("SYSCOPE_OUT")
@@ -50,6 +59,8 @@ func syscopeClaim(mp *m) (string, bool) {
 		syscopeDone()
 		return "", false
 	}
+	syscopeEnd.how, syscopeEnd.code, syscopeEnd.sig, syscopeEnd.stwNs = how, code, sig, 0
+	syscopeSeq++
 	return path, true
 }
 
@@ -106,7 +117,7 @@ const syscopeCrashStack = 4 << 10
 //
 //go:nosplit
 //go:nowritebarrierrec
-func syscopeAtCrash() {
+func syscopeAtCrash(how uint8, sig uint32) {
 	if !syscopeOn || syscopeDumped != syscopeDumpNone { // a hint; the claim is the CAS
 		return
 	}
@@ -119,7 +130,11 @@ func syscopeAtCrash() {
 	if sp < gp.stack.lo+syscopeCrashStack || sp >= gp.stack.hi {
 		return
 	}
-	path, ok := syscopeClaim(gp.m)
+	code := int64(2)
+	if how == syscopeEndSignal {
+		code = -1
+	}
+	path, ok := syscopeClaim(gp.m, true, how, code, sig)
 	if !ok {
 		return
 	}

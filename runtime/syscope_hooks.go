@@ -158,6 +158,7 @@ func syscopeInit() {
 	// m0 gets its record before syscopeOn is set: the wrapper hook does
 	// not test it for nil. schedinit runs on m0, before any other M exists.
 	getg().m.syscope = &syscopeM0
+	syscopeSnapInit()
 	syscopeOn = true
 }
 
