@@ -118,7 +118,7 @@ const syscopeCrashStack = 4 << 10
 //go:nosplit
 //go:nowritebarrierrec
 func syscopeAtCrash(how uint8, sig uint32) {
-	if !syscopeOn || syscopeDumped != syscopeDumpNone { // a hint; the claim is the CAS
+	if d := syscopeDumped; !syscopeOn || d == syscopeDumpWriting || d == syscopeDumpDone { // a hint; the claim is the CAS
 		return
 	}
 	gp := getg()
@@ -141,6 +141,30 @@ func syscopeAtCrash(how uint8, sig uint32) {
 	syscopeCollect()
 	syscopeWrite(path, syscopeOutIsDir(path), false)
 	syscopeDone()
+}
+
+// syscopeSignalPending is a fatal signal that interrupted the snapshot
+// writer's own thread, whose dump cannot be written over the snapshot
+// half written below it. syscopeSnapshot ends the process by it once the
+// snapshot is in place, and the final dump is written then.
+var syscopeSignalPending uint32
+
+// syscopeAtSignal runs first in dieFromSignal. It reports true, and
+// dieFromSignal returns, only in a signal handler that interrupted a
+// snapshot on its own thread: the handler returns, and the signal is
+// raised again within the snapshot's time (syscopeSnapshot).
+//
+//go:nosplit
+//go:nowritebarrierrec
+func syscopeAtSignal(sig uint32) bool {
+	gp := getg()
+	if gp != nil && gp.m != nil && gp == gp.m.gsignal && syscopeDumped == syscopeDumpSnapshot &&
+		syscopeDumper == uintptr(unsafe.Pointer(gp.m)) {
+		syscopeSignalPending = sig
+		return true
+	}
+	syscopeAtCrash(syscopeEndSignal, sig)
+	return false
 }
 
 // syscopeOutIsDir reports a SYSCOPE_OUT that ends in "/": a directory

@@ -8,12 +8,13 @@
 // the program ended, so a process killed by SIGKILL leaves its last
 // snapshot.
 //
-// The snapshots are taken by one system goroutine (runtime.NumGoroutine
-// and tracebacks leave it out, as they leave out forcegchelper) that
-// parks with no timer, so that the runtime's deadlock detection sees
-// nothing new, and that sysmon readies when one is due, as it readies the
-// forced GC. sysmon's deep sleep, when every P is idle, ends in time for
-// the next snapshot.
+// The snapshots are taken by the runtime's forced-GC goroutine
+// (forcegchelper), which sysmon readies when one is due, as it does when
+// a GC is: no goroutine is added (a fatal error's traceback lists the
+// runtime's own), and no timer, which would keep the runtime's deadlock
+// detection from firing. sysmon's deep sleep, when every P is idle, ends
+// in time for the next snapshot. A snapshot due while a forced GC runs
+// is skipped, and a GC due while a snapshot is written waits for it.
 
 package runtime
 
@@ -36,10 +37,8 @@ const (
 
 var (
 	syscopeIntervalNs  int64 // SYSCOPE_INTERVAL, 0 for none
-	syscopeSnapNext    int64 // nanotime of the next snapshot; sysmon's alone after init
-	syscopeSnapLock    mutex
-	syscopeSnapIdle    bool // the goroutine is parked (under syscopeSnapLock)
-	syscopeSnapG       *g
+	syscopeSnapNext    int64 // nanotime of the next snapshot, 0 for none; sysmon's
+	syscopeSnapWake    bool  // sysmon readied forcegchelper for a snapshot (under forcegc.lock)
 	syscopeStartUnixNs int64
 
 	// What the dump being written is; set by its writer, which holds
@@ -71,33 +70,14 @@ func syscopeSnapInit() {
 		d = syscopeMinInterval
 	}
 	syscopeIntervalNs = d
-}
-
-// syscopeSnapStart starts the snapshot goroutine, from runtime.main once
-// the scheduler can run it. A setuid process, or one without SYSCOPE_OUT,
-// takes no snapshots.
-func syscopeSnapStart() {
-	if !syscopeOn || syscopeIntervalNs == 0 || gogetenv("SYSCOPE_OUT") == "" || syscopeSecure() {
-		return
-	}
-	syscopeSnapNext = nanotime() + syscopeIntervalNs
-	go syscopeSnapLoop()
-}
-
-func syscopeSnapLoop() {
-	syscopeSnapG = getg()
-	for {
-		lock(&syscopeSnapLock)
-		syscopeSnapIdle = true
-		syscopePark(&syscopeSnapLock)
-		if !syscopeSnapshot() {
-			return // the final dump is written or being written
-		}
+	// A setuid process, or one without SYSCOPE_OUT, takes no snapshots.
+	if gogetenv("SYSCOPE_OUT") != "" && !syscopeSecure() {
+		syscopeSnapNext = nanotime() + d
 	}
 }
 
-// syscopeSnapTick readies the snapshot goroutine when a snapshot is due.
-// sysmon calls it on every round, with no P.
+// syscopeSnapTick readies forcegchelper when a snapshot is due. sysmon
+// calls it on every round, with no P, before its own forced-GC check.
 //
 //go:nowritebarrierrec
 func syscopeSnapTick(now int64) {
@@ -105,24 +85,26 @@ func syscopeSnapTick(now int64) {
 	if next == 0 || now < next {
 		return
 	}
-	lock(&syscopeSnapLock)
-	if syscopeSnapIdle {
-		syscopeSnapIdle = false
-		var list gList
-		list.push(syscopeSnapG)
-		injectglist(&list)
-	}
 	// A snapshot that overran its interval makes the next one late,
 	// never two at once.
 	syscopeSnapNext = now + syscopeIntervalNs
-	unlock(&syscopeSnapLock)
+	if !syscopeForcegcIdle() {
+		return
+	}
+	lock(&forcegc.lock)
+	syscopeForcegcTake()
+	syscopeSnapWake = true
+	var list gList
+	list.push(forcegc.g)
+	injectglist(&list)
+	unlock(&forcegc.lock)
 }
 
 // syscopeSnapSleep bounds sysmon's deep sleep by the next snapshot.
 //
 //go:nowritebarrierrec
 func syscopeSnapSleep(now, sleep int64) int64 {
-	if next := syscopeSnapNext; next != 0 && syscopeSnapIdle {
+	if next := syscopeSnapNext; next != 0 {
 		d := next - now
 		if d < 1000 {
 			d = 1000
@@ -132,6 +114,19 @@ func syscopeSnapSleep(now, sleep int64) int64 {
 		}
 	}
 	return sleep
+}
+
+// syscopeSnapWoken runs in forcegchelper each time sysmon readies it,
+// and reports whether that was for a snapshot, which it takes.
+func syscopeSnapWoken() bool {
+	if !syscopeSnapWake {
+		return false
+	}
+	syscopeSnapWake = false
+	if !syscopeSnapshot() {
+		syscopeSnapNext = 0 // the final dump has begun: no more
+	}
+	return true
 }
 
 // syscopeSnapshot writes one snapshot and reports whether more may
@@ -161,6 +156,11 @@ func syscopeSnapshot() bool {
 	syscopeDumper = 0
 	syscopeCas64(&syscopeDumped, syscopeDumpSnapshot, syscopeDumpNone)
 	releasem(mp)
+	if sig := syscopeSignalPending; sig != 0 {
+		// The final dump, then the death vanilla would have died, on the
+		// system stack: the crash hook needs more than a goroutine's.
+		systemstack(func() { dieFromSignal(sig) })
+	}
 	return true
 }
 
