@@ -41,10 +41,13 @@ func Gauge(name string) bool {
 // and whose snapshot fields (pid, seq, final, ending, ...) are NEW's.
 // Interval holds the elapsed time between the two.
 //
-// The longest call cannot be differenced: the dumps keep the longest
-// since the start, not one per interval, so max_ns and long_max_ns are 0
-// in the difference. A long raw call's site is kept when NEW's longest is
-// longer than OLD's, since that call was then made in the interval.
+// The longest call cannot be differenced: a dump keeps the longest since
+// the start, not one per interval. So max_ns and long_max_ns are NEW's,
+// the longest since the start, which bound the interval's from above
+// (and clamp its quantiles); a report of the difference prints no max.
+// They are the interval's own when NEW's exceeds OLD's, since that call
+// was then made in the interval: a long raw call's site is kept just
+// then, and is nil otherwise.
 //
 // Diff fails, naming both files and the cause, on dumps that lack the
 // snapshot fields (SnapshotFields, which an older syscope did not write),
@@ -150,8 +153,10 @@ func Diff(old, new Source) (*Dump, error) {
 			return nil, fail("the %s row on the %s path is timed in one dump and not in the other", y.Name, y.Path)
 		}
 		r := y
-		r.Hist = make([]uint64, len(y.Hist))
-		r.MaxNS, r.LongMaxNS = 0, 0
+		if y.Hist != nil {
+			r.Hist = make([]uint64, len(y.Hist))
+		}
+		// max_ns and long_max_ns stay NEW's (see Diff).
 		if y.LongMaxNS <= x.LongMaxNS {
 			r.LongSite = nil
 		}

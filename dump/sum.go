@@ -87,6 +87,10 @@ func ReadSources(paths ...string) ([]Source, error) {
 // smallest, nudged apart); the sum keeps the first dump's. An event that
 // one dump lacks is absent from the sum, not a partial total.
 //
+// Two dumps of one process (the same pid and start_unix_ns), such as two
+// of its snapshots, are refused: the later holds the earlier's counts
+// (see Diff). The sum has no snapshot fields.
+//
 // Entries, exits and syscalls in flight add up, so the sum of dumps that
 // each conserve (Check) conserves too. The converse does not hold:
 // check the dumps one by one to know each is whole. The sum is
