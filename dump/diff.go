@@ -68,9 +68,13 @@ func Diff(old, new Source) (*Dump, error) {
 		case s.Dump.Dumps > 0:
 			return nil, fail("%s is a sum of %d dumps, not a dump a process wrote", s.Path, s.Dump.Dumps)
 		}
-		if f := s.Dump.SnapshotAbsent(); len(f) > 0 {
-			return nil, fail("%s has no %s: it was written by a syscope that does not record which process wrote a dump and when "+
-				"(diff needs %s)", s.Path, quoteList(f), quoteList(SnapshotFields))
+		switch f := s.Dump.SnapshotAbsent(); {
+		case len(f) == len(SnapshotFields):
+			return nil, fail("%s has none of %s: it was written by a syscope that does not record which process wrote a dump and when",
+				s.Path, quoteList(f))
+		case len(f) > 0:
+			return nil, fail("%s has no %s (diff needs %s): it was written by a syscope that does not record them all, or is corrupt",
+				s.Path, quoteList(f), quoteList(SnapshotFields))
 		}
 	}
 	if *a.PID != *b.PID || *a.StartUnixNS != *b.StartUnixNS {

@@ -192,9 +192,9 @@ func TestDiffErrors(t *testing.T) {
 		want string
 	}{
 		{"old without the fields", func(o, n *Dump) { o.PID, o.StartUnixNS, o.Seq, o.ElapsedNS = nil, nil, nil, nil },
-			`old.json has no "pid", "start_unix_ns", "seq", "elapsed_ns": it was written by a syscope that does not record`},
+			`old.json has none of "pid", "start_unix_ns", "seq", "elapsed_ns": it was written by a syscope that does not record which process wrote a dump and when`},
 		{"new without seq", func(o, n *Dump) { n.Seq = nil },
-			`new.json has no "seq": it was written by a syscope that does not record which process wrote a dump and when (diff needs "pid", "start_unix_ns", "seq", "elapsed_ns")`},
+			`new.json has no "seq" (diff needs "pid", "start_unix_ns", "seq", "elapsed_ns")`},
 		{"two pids", func(o, n *Dump) { p := int64(99); n.PID = &p },
 			"they are dumps of two processes: old.json of pid 4711 started at 1764631234000000000 (start_unix_ns), new.json of pid 99"},
 		{"a reused pid", func(o, n *Dump) { s := *n.StartUnixNS + 1; n.StartUnixNS = &s }, "they are dumps of two processes"},
