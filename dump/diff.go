@@ -55,7 +55,10 @@ func Gauge(name string) bool {
 // NEW or the same dump twice, OLD a final dump, two releases, plans or
 // histograms (as Sum does), and a counter that went down from OLD to NEW,
 // which in one process never happens: one of the dumps is corrupt or of
-// another program.
+// another program. The one exception is the unknown row (trap -1), which
+// the runtime derives from several counters: when either dump is not
+// consistent (a crash dump, taken without stopping the world), a count of
+// it that went down is 0 in the difference, whose Consistent is false.
 func Diff(old, new Source) (*Dump, error) {
 	a, b := old.Dump, new.Dump
 	fail := func(format string, args ...any) error {
@@ -178,10 +181,17 @@ func Diff(old, new Source) (*Dump, error) {
 			{"total_ns", x.TotalNS, y.TotalNS, &r.TotalNS},
 			{"long", x.Long, y.Long, &r.Long},
 		} {
-			if f.y < f.x {
+			switch {
+			case f.y >= f.x:
+				*f.out = f.y - f.x
+			case y.Trap == -1 && !d.Consistent:
+				// The unknown row is derived from the counters, which a
+				// dump that is not consistent read while they moved: it
+				// may come out lower. The report warns of the race.
+				*f.out = 0
+			default:
 				return nil, went(what(f.name), f.x, f.y)
 			}
-			*f.out = f.y - f.x
 		}
 		for i := range y.Hist {
 			if y.Hist[i] < x.Hist[i] {

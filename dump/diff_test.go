@@ -139,6 +139,33 @@ func TestDiffUndoesSum(t *testing.T) {
 	}
 }
 
+// TestDiffUnknownRow checks that the derived unknown row may go down
+// between dumps only when one of them is not consistent.
+func TestDiffUnknownRow(t *testing.T) {
+	for _, consistent := range []bool{true, false} {
+		old, new := series(t)
+		f := false
+		unknown := Syscall{Trap: -1, Name: "unknown", Path: PathSyscall, Timed: &f, Calls: 5}
+		old.Dump.Syscalls = append(old.Dump.Syscalls, unknown)
+		unknown.Calls = 4
+		new.Dump.Syscalls = append(new.Dump.Syscalls, unknown)
+		new.Dump.Consistent = consistent
+		d, err := Diff(old, new)
+		if consistent {
+			if err == nil || !strings.Contains(err.Error(), "the calls of unknown on the syscall path went down, from 5 in old.json to 4 in new.json") {
+				t.Errorf("consistent dumps: Diff = %v, want the unknown row's calls gone down", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("NEW not consistent: %v", err)
+		}
+		if r := d.Syscalls[len(d.Syscalls)-1]; r.Trap != -1 || r.Calls != 0 || d.Consistent {
+			t.Errorf("NEW not consistent: unknown row %+v, consistent %v; want 0 calls, false", r, d.Consistent)
+		}
+	}
+}
+
 // TestDiffNumbers checks one row and the events by hand.
 func TestDiffNumbers(t *testing.T) {
 	parse := func(enter, kept, inflight, calls, total uint64, hist string) *Dump {
@@ -321,5 +348,9 @@ func TestSumOfSnapshots(t *testing.T) {
 	if _, err := Sum([]Source{old, new}); err == nil || !strings.Contains(err.Error(),
 		"cannot sum old.json and new.json: both are dumps of process 4711 (seq 1 and 3)") {
 		t.Errorf("Sum of two dumps of one process = %v, want the error", err)
+	}
+	if _, err := Sum([]Source{old, {"copy.json", old.Dump}}); err == nil || !strings.Contains(err.Error(),
+		"cannot sum old.json and copy.json: both are dump seq 1 of process 4711, the same dump twice") {
+		t.Errorf("Sum of a dump and its copy = %v, want the error", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -131,7 +132,9 @@ func Sum(srcs []Source) (*Dump, error) {
 		}
 		if d.PID != nil && d.StartUnixNS != nil {
 			p := process{*d.PID, *d.StartUnixNS}
-			if other, ok := procs[p]; ok {
+			if other, ok := procs[p]; ok && reflect.DeepEqual(other.Dump.Seq, d.Seq) {
+				return nil, fmt.Errorf("cannot sum %s and %s: both are dump seq %s of process %d, the same dump twice", other.Path, src.Path, seqText(d), p.pid)
+			} else if ok {
 				return nil, fmt.Errorf("cannot sum %s and %s: both are dumps of process %d (seq %s and %s), and a later dump of a process "+
 					"holds all of an earlier one's counts; syscope diff tells what happened between them", other.Path, src.Path, p.pid,
 					seqText(other.Dump), seqText(d))

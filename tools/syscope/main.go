@@ -66,7 +66,10 @@
 // go command; -overlay is refused, since syscope supplies its own.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios. When the dump has stacks, the table
+// scheduler events and their ratios. Its header says, for a dump that
+// records it, which dump of its process it is: a snapshot (seq N, not
+// final) or the final dump and how the process ended (main returned,
+// os.Exit and its status, a panic, a fatal error or a signal). When the dump has stacks, the table
 // is followed by the call sites: for the three system calls that take
 // the most time, and for the threads created and the Ps retaken, the
 // three heaviest stacks, each shown by its first frame outside runtime,
@@ -80,7 +83,9 @@
 // `go doc github.com/syscope/syscope/dump.Sum` describes, and its header
 // says how many; the JSON form then carries "dumps", the count, and
 // "sources", the files. A dump whose own books do not balance is a
-// warning, since the sum's may still. A sum keeps no stacks.
+// warning, since the sum's may still. A sum keeps no stacks. Two dumps
+// of one process (its snapshots) are not summed, since the later holds
+// the earlier's counts: diff them instead.
 //
 // diff prints what happened in one process between two of its dumps,
 // OLD and NEW, such as two snapshots that SYSCOPE_INTERVAL wrote, or the
