@@ -165,7 +165,7 @@ func (d *Dump) Check() error {
 	}
 	in, out, fl := d.Entries(), d.Exits(), d.Inflight()
 	if d.Interval != nil {
-		was := d.Interval.gaugeSum(InflightEvents)
+		was := d.Interval.AtOld(InflightEvents...)
 		if in+was != out+fl {
 			return fmt.Errorf("conservation violated over the interval: %s = %d, but exits %d + %s %d - %s at the start %d = %d (off by %d)",
 				strings.Join(EntryEvents, "+"), in, out, strings.Join(InflightEvents, "+"), fl, strings.Join(InflightEvents, "+"), was,

@@ -39,7 +39,8 @@ func Gauge(name string) bool {
 // minus OLD (calls, errors, EINTRs, times, long raw calls and histogram
 // buckets), whose gauges (inflight) are NEW's, with OLD's in Interval,
 // and whose snapshot fields (pid, seq, final, ending, ...) are NEW's.
-// Interval holds the elapsed time between the two.
+// Interval holds the elapsed time between the two. The difference keeps
+// no call-site stacks: it is not taken stack by stack.
 //
 // The longest call cannot be differenced: a dump keeps the longest since
 // the start, not one per interval. So max_ns and long_max_ns are NEW's,
@@ -114,7 +115,7 @@ func Diff(old, new Source) (*Dump, error) {
 	d.HistBoundsNS = slices.Clone(b.HistBoundsNS)
 	d.Unsupported = slices.Clone(b.Unsupported)
 	d.Consistent = a.Consistent && b.Consistent
-	d.Stacks = nil // call-site stacks have no difference yet
+	d.Stacks = nil // see Diff
 	d.Interval = &Interval{
 		Old: old.Path, New: new.Path, OldSeq: *a.Seq, NewSeq: *b.Seq,
 		ElapsedNS: *b.ElapsedNS - *a.ElapsedNS, OldGauges: map[string]uint64{},
@@ -220,8 +221,8 @@ func rowName(s Syscall) string {
 	return s.Name
 }
 
-// gaugeSum sums the gauges of names at OLD.
-func (iv *Interval) gaugeSum(names []string) uint64 {
+// AtOld sums the gauges of names at OLD, the start of the interval.
+func (iv *Interval) AtOld(names ...string) uint64 {
 	var n uint64
 	for _, name := range names {
 		n += iv.OldGauges[name]

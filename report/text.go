@@ -318,7 +318,7 @@ func events(b *strings.Builder, d *dump.Dump) {
 		perSec := "-"
 		if was, ok := iv.OldGauges[n]; ok {
 			doc += fmt.Sprintf(" (a level: at NEW; %d at OLD)", was)
-		} else if count == fmt.Sprint(d.Event(n)) {
+		} else if d.Has(n) && !d.IsUnsupported(n) {
 			perSec = perSecond(d.Event(n), iv.ElapsedNS)
 		}
 		fmt.Fprintf(b, "  %-*s %12s %12s  %s\n", width, n, count, perSec, doc)
@@ -337,10 +337,7 @@ func events(b *strings.Builder, d *dump.Dump) {
 		fmt.Fprintf(b, "%v\n", err)
 	case iv != nil:
 		// Over an interval, the syscalls in flight at its start exit in it.
-		was := uint64(0)
-		for _, n := range dump.InflightEvents {
-			was += iv.OldGauges[n]
-		}
+		was := iv.AtOld(dump.InflightEvents...)
 		eq, verdict := "=", "ok"
 		if err != nil {
 			eq, verdict = "!=", "MISMATCH"

@@ -95,7 +95,8 @@
 // OLD, with calls per second and events per second. The longest call
 // is not differenced, since a dump keeps only the longest since the
 // start: the table prints no max, and the JSON's max_ns are NEW's.
-// inflight, a level, is NEW's, and OLD's is in the conservation line. -format json prints the difference as report -format json
+// inflight, a level, is NEW's, and OLD's is in the conservation line.
+// The difference keeps no call-site stacks. -format json prints the difference as report -format json
 // prints a dump, with its "interval" (old_seq, new_seq, elapsed_ns,
 // old_gauges), calls_per_s in the table and "events_per_s". diff fails,
 // naming both files, on dumps of two processes (their pid or
