@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // Interval describes the difference of two dumps of one process, OLD and
@@ -82,9 +83,9 @@ func Diff(old, new Source) (*Dump, error) {
 		}
 	}
 	if *a.PID != *b.PID || *a.StartUnixNS != *b.StartUnixNS {
-		return nil, fail("they are dumps of two processes: %s of pid %d started at %d (start_unix_ns), %s of pid %d started at %d; "+
+		return nil, fail("they are dumps of two processes: %s of pid %d started at %s, %s of pid %d started at %s (pid and start_unix_ns); "+
 			"diff compares two dumps of one process, such as its SYSCOPE_INTERVAL snapshots",
-			old.Path, *a.PID, *a.StartUnixNS, new.Path, *b.PID, *b.StartUnixNS)
+			old.Path, *a.PID, unixNS(*a.StartUnixNS), new.Path, *b.PID, unixNS(*b.StartUnixNS))
 	}
 	switch {
 	case *a.Seq == *b.Seq && *a.ElapsedNS == *b.ElapsedNS:
@@ -210,6 +211,11 @@ func Diff(old, new Source) (*Dump, error) {
 		}
 	}
 	return &d, nil
+}
+
+// unixNS formats a wall clock time in unix ns, in UTC to the ns.
+func unixNS(ns int64) string {
+	return time.Unix(0, ns).UTC().Format("2006-01-02T15:04:05.000000000Z")
 }
 
 // rowName names a row in a message: its system call, and its runtime

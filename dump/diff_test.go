@@ -223,7 +223,7 @@ func TestDiffErrors(t *testing.T) {
 		{"new without seq", func(o, n *Dump) { n.Seq = nil },
 			`new.json has no "seq" (diff needs "pid", "start_unix_ns", "seq", "elapsed_ns")`},
 		{"two pids", func(o, n *Dump) { p := int64(99); n.PID = &p },
-			"they are dumps of two processes: old.json of pid 4711 started at 1764631234000000000 (start_unix_ns), new.json of pid 99"},
+			"they are dumps of two processes: old.json of pid 4711 started at 2025-12-01T23:20:34.000000000Z, new.json of pid 99"},
 		{"a reused pid", func(o, n *Dump) { s := *n.StartUnixNS + 1; n.StartUnixNS = &s }, "they are dumps of two processes"},
 		{"swapped", nil, "new.json (seq 3) was taken after old.json (seq 1): name the older dump first (syscope diff old.json new.json)"},
 		{"the same dump", func(o, n *Dump) { n.Seq, n.ElapsedNS = o.Seq, o.ElapsedNS }, "both are dump seq 1 of process 4711: there is no interval between them"},

@@ -135,7 +135,7 @@ func TestDiff(t *testing.T) {
 		want string // the one line of stderr
 	}{
 		{[]string{"new.json", "old.json"}, "cannot diff new.json and old.json: new.json (seq 3) was taken after old.json (seq 1): name the older dump first (syscope diff old.json new.json)"},
-		{[]string{"old.json", "other.json"}, "cannot diff old.json and other.json: they are dumps of two processes: old.json of pid 4711 started at 1764631234000000000 (start_unix_ns), other.json of pid 4712 started at 1764631234000000000; diff compares two dumps of one process, such as its SYSCOPE_INTERVAL snapshots"},
+		{[]string{"old.json", "other.json"}, "cannot diff old.json and other.json: they are dumps of two processes: old.json of pid 4711 started at 2025-12-01T23:20:34.000000000Z, other.json of pid 4712 started at 2025-12-01T23:20:34.000000000Z (pid and start_unix_ns); diff compares two dumps of one process, such as its SYSCOPE_INTERVAL snapshots"},
 		{[]string{"older.json", "new.json"}, `cannot diff older.json and new.json: older.json has none of "pid", "start_unix_ns", "seq", "elapsed_ns": it was written by a syscope that does not record which process wrote a dump and when`},
 		{[]string{"old.json", "truncated.json"}, "cannot diff old.json and truncated.json: truncated.json: truncated (unexpected end of JSON)"},
 		{[]string{"package.json", "new.json"}, "cannot diff package.json and new.json: package.json: missing schema (not a syscope dump)"},
