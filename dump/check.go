@@ -156,11 +156,23 @@ func (d *Dump) Instructions() map[string]uint64 {
 // A dump that lacks one of the terms (BalanceEvents) cannot show
 // conservation: Check returns an *AbsentError naming them, rather than
 // count them as zero.
+//
+// Over an interval (Diff), the entries made in it equal its exits plus
+// the syscalls in flight at its end, less those in flight at its start.
 func (d *Dump) Check() error {
 	if a := d.Absent(BalanceEvents()...); len(a) > 0 {
 		return &AbsentError{What: "conservation cannot be checked", Events: a}
 	}
 	in, out, fl := d.Entries(), d.Exits(), d.Inflight()
+	if d.Interval != nil {
+		was := d.Interval.AtOld(InflightEvents...)
+		if in+was != out+fl {
+			return fmt.Errorf("conservation violated over the interval: %s = %d, but exits %d + %s %d - %s at the start %d = %d (off by %d)",
+				strings.Join(EntryEvents, "+"), in, out, strings.Join(InflightEvents, "+"), fl, strings.Join(InflightEvents, "+"), was,
+				diff(out+fl, was), diff(in+was, out+fl))
+		}
+		return nil
+	}
 	if in != out+fl {
 		return fmt.Errorf("conservation violated: %s = %d, but exits %d + %s %d = %d (off by %d)",
 			strings.Join(EntryEvents, "+"), in, out, strings.Join(InflightEvents, "+"), fl, out+fl, diff(in, out+fl))

@@ -1,5 +1,6 @@
 // Package dump reads the JSON file that a syscope-instrumented program
-// writes at exit: every system call it made, by path, with latency
+// writes at exit, and with SYSCOPE_INTERVAL while it runs: every system
+// call it made, by path, with latency
 // histograms, and counters of the Go scheduler's events on the syscall
 // entry and exit paths.
 //
@@ -66,6 +67,10 @@
 //   - syscope_version: the syscope that made the overlay, and the
 //     overlay's key, as `syscope check` prints them. Dumps of a syscope
 //     that did not record it lack it.
+//   - pid, start_unix_ns, seq, time_unix_ns, elapsed_ns, interval_ns,
+//     stw_ns, final, ending: which dump of which process this is (see
+//     Snapshots below). Dumps of a syscope that did not record them lack
+//     them; they read as absent (nil), never as zero.
 //   - consistent: whether the snapshot balanced; see above.
 //   - raw_long_ns: the threshold of a long raw call.
 //   - hist_bounds_ns: hist_bounds_ns[i] is the exclusive upper bound, in
@@ -80,6 +85,36 @@
 //   - unsupported: the events that cannot occur on this release. Their
 //     zero means "not measured", and reports print n/a.
 //   - syscalls: the rows, described below.
+//
+// # Snapshots and the ending
+//
+// With SYSCOPE_INTERVAL=D the runtime also writes a periodic snapshot
+// every D, a complete dump taken with the world stopped and renamed over
+// SYSCOPE_OUT like the final dump, which replaces the last snapshot.
+// Each dump, snapshot or final, carries, right after syscope_version:
+//
+//   - pid: getpid() of the process; with start_unix_ns, the wall clock
+//     in unix ns when recording started, it identifies the process.
+//   - seq: 1 for the first dump the process writes, one more for each
+//     later one.
+//   - time_unix_ns: the wall clock when the dump was taken; elapsed_ns:
+//     the monotonic ns from the start of recording to it, the clock for
+//     rates.
+//   - interval_ns: SYSCOPE_INTERVAL as applied, after clamping; 0 when
+//     the process takes no snapshots.
+//   - stw_ns: how long the dump stopped the world; 0 when it did not
+//     stop it (a crash dump).
+//   - final: false for a snapshot, true for the dump written as the
+//     process ends.
+//   - ending, in the final dump only: how the process ended, "how" one
+//     of "return" (main.main returned, code 0), "exit" (os.Exit or
+//     syscall.Exit, with its code, absent where the release does not tell
+//     it: os.Exit on go1.16 to go1.19), "panic" and "fatal" (code 2), and
+//     "signal", with "signal" and "name" ("signal":15,"name":"SIGTERM").
+//
+// [Diff] subtracts two dumps of one process, [Dump.SnapshotAbsent] names
+// the fields a dump lacks, and [Sum] refuses two dumps of one process,
+// since the later holds the earlier's counts.
 //
 // # Rows
 //
@@ -143,7 +178,9 @@
 // syscope/v1 ([SchemaError]), a missing events object, and histograms or
 // bounds of the wrong shape. They accept fields and event keys they do
 // not know (a newer runtime) and dumps that lack events (an older one),
-// so that every dump of schema syscope/v1 stays readable. [Dump.Check]
+// so that every dump of schema syscope/v1 stays readable. They also fail
+// on snapshot fields that cannot be: a pid or seq of 0, an ending in a
+// dump that is not final, an ending without "how". [Dump.Check]
 // tests conservation, enter + enter_block = every exit_* event +
 // inflight; a figure that needs an event the dump lacks returns an
 // [AbsentError] instead of reading it as zero.

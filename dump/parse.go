@@ -55,6 +55,16 @@ type wire struct {
 	GoVersion    string             `json:"go_version"`
 	Plan         string             `json:"plan"`
 	SyscopeVer   string             `json:"syscope_version"`
+	PID          *int64             `json:"pid"`
+	StartUnixNS  *int64             `json:"start_unix_ns"`
+	Seq          *uint64            `json:"seq"`
+	TimeUnixNS   *int64             `json:"time_unix_ns"`
+	ElapsedNS    *uint64            `json:"elapsed_ns"`
+	IntervalNS   *uint64            `json:"interval_ns"`
+	StwNS        *uint64            `json:"stw_ns"`
+	Final        *bool              `json:"final"`
+	Ending       *Ending            `json:"ending"`
+	Interval     *Interval          `json:"interval"`
 	Consistent   *bool              `json:"consistent"`
 	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
 	Events       map[string]*uint64 `json:"events"`
@@ -140,6 +150,9 @@ func Parse(data []byte) (*Dump, error) {
 	}
 	d.Consistent = *w.Consistent
 	d.SyscopeVersion = w.SyscopeVer
+	d.PID, d.StartUnixNS, d.Seq, d.TimeUnixNS = w.PID, w.StartUnixNS, w.Seq, w.TimeUnixNS
+	d.ElapsedNS, d.IntervalNS, d.StwNS, d.Final, d.Ending = w.ElapsedNS, w.IntervalNS, w.StwNS, w.Final, w.Ending
+	d.Interval = w.Interval
 	if err := d.validate(); err != nil {
 		return nil, err
 	}
@@ -210,6 +223,9 @@ func (d *Dump) validate() error {
 	if d.Dumps < 0 {
 		return fmt.Errorf("dumps is %d, not a count", d.Dumps)
 	}
+	if err := d.validateSnapshot(); err != nil {
+		return err
+	}
 	for i, s := range d.Syscalls {
 		if err := s.validate(len(d.HistBoundsNS)); err != nil {
 			return fmt.Errorf("syscalls[%d] (%s): %w", i, s.Name, err)
@@ -235,6 +251,23 @@ func (s *Syscall) validate(buckets int) error {
 		return fmt.Errorf("hist has %d buckets, want %d", len(s.Hist), buckets)
 	case !s.IsTimed() && len(s.Hist) != 0:
 		return fmt.Errorf("an untimed %s row has a histogram", s.Path)
+	}
+	return nil
+}
+
+// validateSnapshot checks the snapshot fields that are present.
+func (d *Dump) validateSnapshot() error {
+	switch {
+	case d.PID != nil && *d.PID <= 0:
+		return fmt.Errorf("pid is %d, not a process id", *d.PID)
+	case d.Seq != nil && *d.Seq == 0:
+		return errors.New("seq is 0 (a process numbers its dumps from 1)")
+	case d.Ending != nil && !d.IsFinal():
+		return errors.New(`"ending" in a dump whose "final" is not true (only the final dump says how the process ended)`)
+	case d.Ending != nil && d.Ending.How == "":
+		return errors.New(`ending: missing "how"`)
+	case d.Ending != nil && d.Ending.How == EndSignal && d.Ending.Signal <= 0:
+		return errors.New(`ending: how is "signal" but there is no signal number`)
 	}
 	return nil
 }

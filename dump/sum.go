@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -87,6 +88,10 @@ func ReadSources(paths ...string) ([]Source, error) {
 // smallest, nudged apart); the sum keeps the first dump's. An event that
 // one dump lacks is absent from the sum, not a partial total.
 //
+// Two dumps of one process (the same pid and start_unix_ns), such as two
+// of its snapshots, are refused: the later holds the earlier's counts
+// (see Diff). The sum has no snapshot fields.
+//
 // Entries, exits and syscalls in flight add up, so the sum of dumps that
 // each conserve (Check) conserves too. The converse does not hold:
 // check the dumps one by one to know each is whole. The sum is
@@ -104,6 +109,9 @@ func Sum(srcs []Source) (*Dump, error) {
 	s.Syscalls = nil
 	s.Dumps = 0
 	s.Sources = nil
+	// A sum is of no one process and of no moment.
+	s.PID, s.StartUnixNS, s.Seq, s.TimeUnixNS, s.ElapsedNS = nil, nil, nil, nil, nil
+	s.IntervalNS, s.StwNS, s.Final, s.Ending, s.Interval = nil, nil, nil, nil, nil
 	for name := range first.Events {
 		s.Events[name] = 0
 	}
@@ -112,10 +120,26 @@ func Sum(srcs []Source) (*Dump, error) {
 		path, fn string
 	}
 	row := map[key]int{}
+	type process struct{ pid, start int64 }
+	procs := map[process]Source{}
 	for _, src := range srcs {
 		d := src.Dump
-		if err := agree(srcs[0], src); err != nil {
+		if err := agree("sum", srcs[0], src); err != nil {
 			return nil, err
+		}
+		if d.Interval != nil {
+			return nil, fmt.Errorf("cannot sum %s: it is a difference of two dumps (syscope diff), not a process's dump", src.Path)
+		}
+		if d.PID != nil && d.StartUnixNS != nil {
+			p := process{*d.PID, *d.StartUnixNS}
+			if other, ok := procs[p]; ok && reflect.DeepEqual(other.Dump.Seq, d.Seq) {
+				return nil, fmt.Errorf("cannot sum %s and %s: both are dump seq %s of process %d, the same dump twice", other.Path, src.Path, seqText(d), p.pid)
+			} else if ok {
+				return nil, fmt.Errorf("cannot sum %s and %s: both are dumps of process %d (seq %s and %s), and a later dump of a process "+
+					"holds all of an earlier one's counts; syscope diff tells what happened between them", other.Path, src.Path, p.pid,
+					seqText(other.Dump), seqText(d))
+			}
+			procs[p] = src
 		}
 		s.Dumps += d.Count()
 		s.Sources = append(s.Sources, src.Path)
@@ -159,29 +183,37 @@ func Sum(srcs []Source) (*Dump, error) {
 }
 
 // agree returns why the dump b cannot be added to a sum that started
-// with a.
-func agree(a, b Source) error {
+// with a (verb "sum"), or be compared with a (verb "diff").
+func agree(verb string, a, b Source) error {
 	x, y := a.Dump, b.Dump
 	switch {
 	case x.GoVersion != y.GoVersion || x.Plan != y.Plan:
-		return fmt.Errorf("cannot sum dumps of two releases: %s is of %s (plan %s), %s of %s (plan %s)",
-			b.Path, y.GoVersion, y.Plan, a.Path, x.GoVersion, x.Plan)
+		return fmt.Errorf("cannot %s dumps of two releases: %s is of %s (plan %s), %s of %s (plan %s)",
+			verb, b.Path, y.GoVersion, y.Plan, a.Path, x.GoVersion, x.Plan)
 	case x.RawLongNS != y.RawLongNS:
-		return fmt.Errorf("cannot sum dumps with two raw_long_ns: %s has %d, %s %d", b.Path, y.RawLongNS, a.Path, x.RawLongNS)
+		return fmt.Errorf("cannot %s dumps with two raw_long_ns: %s has %d, %s %d", verb, b.Path, y.RawLongNS, a.Path, x.RawLongNS)
 	case !slices.Equal(sorted(x.Unsupported), sorted(y.Unsupported)):
-		return fmt.Errorf("cannot sum dumps with two lists of unsupported events: %s has %q, %s %q", b.Path, y.Unsupported, a.Path, x.Unsupported)
+		return fmt.Errorf("cannot %s dumps with two lists of unsupported events: %s has %q, %s %q", verb, b.Path, y.Unsupported, a.Path, x.Unsupported)
 	case len(x.HistBoundsNS) != len(y.HistBoundsNS):
-		return fmt.Errorf("cannot sum dumps with unlike histograms: %s has %d buckets, %s %d", b.Path, len(y.HistBoundsNS), a.Path, len(x.HistBoundsNS))
+		return fmt.Errorf("cannot %s dumps with unlike histograms: %s has %d buckets, %s %d", verb, b.Path, len(y.HistBoundsNS), a.Path, len(x.HistBoundsNS))
 	}
 	for i, v := range y.HistBoundsNS {
 		u := x.HistBoundsNS[i]
 		lo, hi := min(u, v), max(u, v)
 		if hi-lo > 2+hi/100 {
-			return fmt.Errorf("cannot sum dumps with unlike histograms: hist_bounds_ns[%d] is %d in %s and %d in %s, "+
-				"more than 1%% apart (a tick rate this different means another machine)", i, v, b.Path, u, a.Path)
+			return fmt.Errorf("cannot %s dumps with unlike histograms: hist_bounds_ns[%d] is %d in %s and %d in %s, "+
+				"more than 1%% apart (a tick rate this different means another machine)", verb, i, v, b.Path, u, a.Path)
 		}
 	}
 	return nil
+}
+
+// seqText returns the seq of d, or "?" when it has none.
+func seqText(d *Dump) string {
+	if d.Seq == nil {
+		return "?"
+	}
+	return fmt.Sprint(*d.Seq)
 }
 
 func sorted(s []string) []string {

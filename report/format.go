@@ -57,3 +57,10 @@ func percent(num, den uint64, what string) string {
 	}
 	return fmt.Sprintf("%.1f%%", float64(num)*100/float64(den))
 }
+
+// seconds3 formats ns as seconds with 3 decimals (millisecond
+// resolution), for the time between dumps.
+func seconds3(ns uint64) string {
+	ms := ns/1e6 + (ns%1e6+5e5)/1e6
+	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
+}

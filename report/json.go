@@ -25,6 +25,9 @@ type jsonDump struct {
 	// CallSites is the text report's digest of the stacks, whose whole
 	// list is the dump's own "stacks".
 	CallSites *CallSites `json:"call_sites,omitempty"`
+	// EventsPerS holds each counted event per second of an interval
+	// (dump.Diff); gauges, a level and not a count, have none.
+	EventsPerS map[string]float64 `json:"events_per_s,omitempty"`
 }
 
 // JSON writes the dump re-encoded and indented, its rows in a fixed order
@@ -32,12 +35,23 @@ type jsonDump struct {
 // report's table (one row per system call), warnings and, when the dump
 // has stacks, call sites (the stacks themselves are in "stacks"). The output is
 // itself a valid syscope/v1 dump: dump.Parse ignores the extra fields.
-// A sum (dump.Sum) carries its "dumps" count and its "sources".
+// A sum (dump.Sum) carries its "dumps" count and its "sources". A dump
+// with the snapshot fields carries them (pid, seq, final, ending, ...).
+// The difference of two dumps (dump.Diff) carries its "interval", with
+// calls_per_s in each table row and "events_per_s".
 func JSON(w io.Writer, d *dump.Dump) error {
 	ss := sortedSyscalls(d)
 	out := jsonDump{Dump: d, Syscalls: make([]jsonSyscall, len(ss)), Table: Table(d), Warnings: Warnings(d), CallSites: Sites(d)}
 	if out.Warnings == nil {
 		out.Warnings = []Warning{}
+	}
+	if iv := d.Interval; iv != nil && iv.ElapsedNS > 0 {
+		out.EventsPerS = map[string]float64{}
+		for name, n := range d.Events {
+			if _, gauge := iv.OldGauges[name]; !gauge {
+				out.EventsPerS[name] = rate(n, iv.ElapsedNS)
+			}
+		}
 	}
 	for i, s := range ss {
 		out.Syscalls[i] = jsonSyscall{Syscall: s}

@@ -28,6 +28,9 @@ type Row struct {
 	MaxNS   uint64 `json:"max_ns"`
 	P50NS   uint64 `json:"p50_ns"`
 	P99NS   uint64 `json:"p99_ns"`
+	// CallsPerS is Calls per second of an interval (dump.Diff), and
+	// absent from the table of a dump.
+	CallsPerS *float64 `json:"calls_per_s,omitempty"`
 }
 
 // tablePaths are the paths counted in the table, in column order.
@@ -78,6 +81,10 @@ func Table(d *dump.Dump) []Row {
 		h := hists[trap]
 		r.P50NS = h.Quantile(d.HistBoundsNS, 0.50)
 		r.P99NS = h.Quantile(d.HistBoundsNS, 0.99)
+		if d.Interval != nil && d.Interval.ElapsedNS > 0 {
+			v := rate(r.Calls, d.Interval.ElapsedNS)
+			r.CallsPerS = &v
+		}
 		rs = append(rs, *r)
 	}
 	slices.SortFunc(rs, func(a, b Row) int {
@@ -142,13 +149,22 @@ func Warnings(d *dump.Dump) []Warning {
 	var ws []Warning
 	for _, s := range LongRaw(d) {
 		site := "an unknown site"
-		if s.LongSite != nil {
+		switch {
+		case s.LongSite != nil:
 			site = fmt.Sprintf("%s (%s:%d)", s.LongSite.Func, s.LongSite.File, s.LongSite.Line)
+		case d.Interval != nil:
+			site = "a site the dumps do not tell for this interval (the longest such call was before it)"
+		}
+		// An interval (dump.Diff) knows its longest call only when it
+		// was the longest since the start, and then keeps its site.
+		longest := ""
+		if d.Interval == nil || s.LongSite != nil {
+			longest = " (longest " + duration(s.LongMaxNS) + ")"
 		}
 		ws = append(ws, Warning{Kind: "raw_long", Trap: s.Trap, Name: s.Name, Text: fmt.Sprintf(
-			"%d raw %s %s blocked longer than %s holding a P (longest %s), called from %s: "+
+			"%d raw %s %s blocked longer than %s holding a P%s, called from %s: "+
 				"the scheduler was not told, so that P ran nothing else; a call that can block belongs in syscall.Syscall",
-			s.Long, s.Name, plural(s.Long, "call", "calls"), duration(d.RawLongNS), duration(s.LongMaxNS), site)})
+			s.Long, s.Name, plural(s.Long, "call", "calls"), duration(d.RawLongNS), longest, site)})
 	}
 	for _, s := range sortedSyscalls(d) {
 		if s.Path != dump.PathRaw || s.Eintr == 0 {

@@ -23,14 +23,27 @@ const (
 // calls by function and the vDSO calls, then the scheduler events with
 // the ratios that say whether syscall exits are cheap, then the
 // conservation check.
+//
+// A dump with the snapshot fields says on a second line which dump of
+// its process it is: a snapshot (seq N, not final) or the final dump and
+// how the process ended. The difference of two dumps (dump.Diff) has a
+// header of its own, which names the interval, and a column of rates per
+// second in the table and the events.
 func Text(w io.Writer, d *dump.Dump) error {
 	var b strings.Builder
-	if d.Sources != nil || d.Dumps > 0 {
+	switch {
+	case d.Interval != nil:
+		intervalHeader(&b, d)
+	case d.Sources != nil || d.Dumps > 0:
 		// A sum (dump.Sum): say of how many processes.
-		fmt.Fprintf(&b, "syscope report: %d %s, %s (plan %s)\n\n", d.Count(), plural(uint64(d.Count()), "dump", "dumps"), d.GoVersion, d.Plan)
-	} else {
-		fmt.Fprintf(&b, "syscope report: %s (plan %s)\n\n", d.GoVersion, d.Plan)
+		fmt.Fprintf(&b, "syscope report: %d %s, %s (plan %s)\n", d.Count(), plural(uint64(d.Count()), "dump", "dumps"), d.GoVersion, d.Plan)
+	default:
+		fmt.Fprintf(&b, "syscope report: %s (plan %s)\n", d.GoVersion, d.Plan)
+		if line := snapshotLine(d); line != "" {
+			b.WriteString(line + "\n")
+		}
 	}
+	b.WriteString("\n")
 	syscallTable(&b, d)
 	callSites(&b, d)
 	if ws := Warnings(d); len(ws) > 0 {
@@ -46,7 +59,129 @@ func Text(w io.Writer, d *dump.Dump) error {
 	return err
 }
 
+// snapshotLine says which dump of its process d is, from the snapshot
+// fields it has, or returns "" when it has none.
+func snapshotLine(d *dump.Dump) string {
+	var parts []string
+	seq := ""
+	if d.Seq != nil {
+		seq = fmt.Sprintf("seq %d", *d.Seq)
+	}
+	switch {
+	case d.IsSnapshot():
+		parts = append(parts, strings.TrimSpace("snapshot "+seq)+" (not final)")
+	case d.IsFinal():
+		if seq != "" {
+			seq = " (" + seq + ")"
+		}
+		parts = append(parts, "final dump"+seq)
+	case seq != "":
+		parts = append(parts, "dump "+seq)
+	}
+	if d.PID != nil {
+		parts = append(parts, fmt.Sprintf("pid %d", *d.PID))
+	}
+	if d.ElapsedNS != nil {
+		parts = append(parts, fmt.Sprintf("%ss after recording started", seconds3(*d.ElapsedNS)))
+	}
+	if d.IntervalNS != nil && *d.IntervalNS > 0 {
+		parts = append(parts, "SYSCOPE_INTERVAL "+duration(*d.IntervalNS))
+	}
+	if d.StwNS != nil {
+		if *d.StwNS > 0 {
+			parts = append(parts, "the world stopped "+duration(*d.StwNS)+" for it")
+		} else {
+			parts = append(parts, "taken without stopping the world")
+		}
+	}
+	line := strings.Join(parts, ", ")
+	if d.Ending != nil {
+		line += "; the process ended by " + endingText(d.Ending)
+	}
+	return line
+}
+
+// endingText says how a process ended, from its final dump's ending.
+func endingText(e *dump.Ending) string {
+	var s string
+	switch e.How {
+	case dump.EndReturn:
+		s = "main.main returning"
+	case dump.EndExit:
+		s = "os.Exit"
+	case dump.EndPanic:
+		s = "an unrecovered panic"
+	case dump.EndFatal:
+		s = "a fatal error"
+	case dump.EndSignal:
+		s = fmt.Sprintf("signal %d", e.Signal)
+		if e.Name != "" {
+			s += " (" + e.Name + ")"
+		}
+	default:
+		s = fmt.Sprintf("%q (not known to this syscope)", e.How)
+	}
+	switch {
+	case e.Code != nil:
+		s += fmt.Sprintf(", exit status %d", *e.Code)
+	case e.How == dump.EndExit:
+		s += ", exit status not recorded (os.Exit on go1.16 to go1.19 does not tell it)"
+	}
+	return s
+}
+
+// intervalHeader names the two dumps of a difference, the time between
+// them and whether NEW is the final dump.
+func intervalHeader(b *strings.Builder, d *dump.Dump) {
+	iv := d.Interval
+	fmt.Fprintf(b, "syscope diff: %s (plan %s)", d.GoVersion, d.Plan)
+	if d.PID != nil {
+		fmt.Fprintf(b, ", pid %d", *d.PID)
+	}
+	fmt.Fprintf(b, "\ninterval: seq %d -> seq %d, %ss (%s -> %s)\n", iv.OldSeq, iv.NewSeq, seconds3(iv.ElapsedNS), iv.Old, iv.New)
+	switch {
+	case d.IsFinal() && d.Ending != nil:
+		fmt.Fprintf(b, "NEW is the final dump: the process ended by %s\n", endingText(d.Ending))
+	case d.IsFinal():
+		b.WriteString("NEW is the final dump\n")
+	case d.IsSnapshot():
+		b.WriteString("NEW is a snapshot (not final): the process was running\n")
+	}
+	b.WriteString("counts are NEW minus OLD, rates per second of the interval; max is not differenced (a dump keeps the longest call since the start)\n")
+}
+
+// perSecond formats n events in ns as a rate per second.
+func perSecond(n, ns uint64) string {
+	if ns == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", rate(n, ns))
+}
+
+func rate(n, ns uint64) float64 { return float64(n) * 1e9 / float64(ns) }
+
+// tableFormats returns the table's head, row and rule formats: with a
+// calls/s column after calls for an interval.
+func tableFormats(interval bool) (head, row, rule string) {
+	if !interval {
+		return tableHead, tableRow, tableRule
+	}
+	ins := func(f, col string) string {
+		cols := strings.Split(f, " ")
+		return strings.Join(slices.Insert(cols, 7, col), " ")
+	}
+	return ins(tableHead, "%10s"), ins(tableRow, "%10s"), ins(tableRule, "----------")
+}
+
 func syscallTable(b *strings.Builder, d *dump.Dump) {
+	head, rowFmt, rule := tableFormats(d.Interval != nil)
+	// row prints one row: the rate goes after calls in an interval.
+	row := func(cells ...any) {
+		if d.Interval != nil {
+			cells = slices.Insert(cells, 7, any(perSecond(cells[6].(uint64), d.Interval.ElapsedNS)))
+		}
+		fmt.Fprintf(b, rowFmt, cells...)
+	}
 	rs := Table(d)
 	var tot Row
 	tot.ByPath = map[string]uint64{}
@@ -60,24 +195,30 @@ func syscallTable(b *strings.Builder, d *dump.Dump) {
 			tot.ByPath[p] += n
 		}
 	}
-	fmt.Fprintf(b, tableHead, "% time", "seconds", "usecs/call", "p50", "p99", "max", "calls", "errors", "eintr",
-		"syscall", "raw", "runtime", "name")
-	b.WriteString(tableRule)
+	heads := []any{"% time", "seconds", "usecs/call", "p50", "p99", "max", "calls", "errors", "eintr", "syscall", "raw", "runtime", "name"}
+	if d.Interval != nil {
+		heads = slices.Insert(heads, 7, any("calls/s"))
+	}
+	fmt.Fprintf(b, head, heads...)
+	b.WriteString(rule)
 	for _, r := range rs {
 		pct, secs, per, p50, p99, maxNS := "-", "-", "-", "-", "-", "-"
 		if r.Timed > 0 {
 			pct, secs, per = share(r.TotalNS, tot.TotalNS), seconds(r.TotalNS), usecsPerCall(r.TotalNS, r.Timed)
-			p50, p99, maxNS = duration(r.P50NS), duration(r.P99NS), duration(r.MaxNS)
+			p50, p99 = duration(r.P50NS), duration(r.P99NS)
+			if d.Interval == nil {
+				maxNS = duration(r.MaxNS)
+			}
 		}
-		fmt.Fprintf(b, tableRow, pct, secs, per, p50, p99, maxNS, r.Calls, r.Errors, r.Eintr,
+		row(pct, secs, per, p50, p99, maxNS, r.Calls, r.Errors, r.Eintr,
 			r.ByPath[dump.PathSyscall], r.ByPath[dump.PathRaw], r.ByPath[dump.PathRuntime], r.Name)
 	}
-	b.WriteString(tableRule)
+	b.WriteString(rule)
 	pct := "0.00"
 	if tot.TotalNS > 0 {
 		pct = "100.00"
 	}
-	fmt.Fprintf(b, tableRow, pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, tot.Errors, tot.Eintr,
+	row(pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, tot.Errors, tot.Eintr,
 		tot.ByPath[dump.PathSyscall], tot.ByPath[dump.PathRaw], tot.ByPath[dump.PathRuntime], "total")
 	b.WriteString("calls counts every SYSCALL (what strace -f counts); times cover the syscall and raw paths, where the runtime's own calls are counted only\n")
 }
@@ -158,14 +299,29 @@ func events(b *strings.Builder, d *dump.Dump) {
 	for _, s := range stats {
 		width = max(width, len(s.name))
 	}
-	b.WriteString("scheduler events\n")
+	iv := d.Interval
+	if iv == nil {
+		b.WriteString("scheduler events\n")
+	} else {
+		fmt.Fprintf(b, "scheduler events%*s %12s %12s\n", width-14, "", "in interval", "per second")
+	}
 	for _, n := range names {
 		count := countOrNA(d, n)
 		doc := dump.EventDoc(n)
 		if doc == "" {
 			doc = "(not known to this syscope)"
 		}
-		fmt.Fprintf(b, "  %-*s %12s  %s\n", width, n, count, doc)
+		if iv == nil {
+			fmt.Fprintf(b, "  %-*s %12s  %s\n", width, n, count, doc)
+			continue
+		}
+		perSec := "-"
+		if was, ok := iv.OldGauges[n]; ok {
+			doc += fmt.Sprintf(" (a level: at NEW; %d at OLD)", was)
+		} else if d.Has(n) && !d.IsUnsupported(n) {
+			perSec = perSecond(d.Event(n), iv.ElapsedNS)
+		}
+		fmt.Fprintf(b, "  %-*s %12s %12s  %s\n", width, n, count, perSec, doc)
 	}
 
 	b.WriteString("\n")
@@ -175,11 +331,22 @@ func events(b *strings.Builder, d *dump.Dump) {
 
 	in, out, fl := d.Entries(), d.Exits(), d.Inflight()
 	var absent *dump.AbsentError
-	if err := d.Check(); err == nil {
-		fmt.Fprintf(b, "conservation: enter+enter_block = %d = exits %d + inflight %d (ok)\n", in, out, fl)
-	} else if errors.As(err, &absent) {
+	err := d.Check()
+	switch {
+	case errors.As(err, &absent):
 		fmt.Fprintf(b, "%v\n", err)
-	} else {
+	case iv != nil:
+		// Over an interval, the syscalls in flight at its start exit in it.
+		was := iv.AtOld(dump.InflightEvents...)
+		eq, verdict := "=", "ok"
+		if err != nil {
+			eq, verdict = "!=", "MISMATCH"
+		}
+		fmt.Fprintf(b, "conservation over the interval: enter+enter_block %d + inflight at OLD %d = %d %s exits %d + inflight %d = %d (%s)\n",
+			in, was, in+was, eq, out, fl, out+fl, verdict)
+	case err == nil:
+		fmt.Fprintf(b, "conservation: enter+enter_block = %d = exits %d + inflight %d (ok)\n", in, out, fl)
+	default:
 		fmt.Fprintf(b, "conservation: enter+enter_block = %d != exits %d + inflight %d = %d (MISMATCH)\n", in, out, fl, out+fl)
 	}
 	if !d.Consistent {

@@ -7,6 +7,7 @@
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
 //	syscope report [-format text|json] dump.json|dir...
+//	syscope diff [-format text|json] old.json new.json
 //	syscope pprof [-o file] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
@@ -65,7 +66,10 @@
 // go command; -overlay is refused, since syscope supplies its own.
 //
 // report prints a dump as a table like `strace -c`, followed by the
-// scheduler events and their ratios. When the dump has stacks, the table
+// scheduler events and their ratios. Its header says, for a dump that
+// records it, which dump of its process it is: a snapshot (seq N, not
+// final) or the final dump and how the process ended (main returned,
+// os.Exit and its status, a panic, a fatal error or a signal). When the dump has stacks, the table
 // is followed by the call sites: for the three system calls that take
 // the most time, and for the threads created and the Ps retaken, the
 // three heaviest stacks, each shown by its first frame outside runtime,
@@ -79,7 +83,27 @@
 // `go doc github.com/syscope/syscope/dump.Sum` describes, and its header
 // says how many; the JSON form then carries "dumps", the count, and
 // "sources", the files. A dump whose own books do not balance is a
-// warning, since the sum's may still. A sum keeps no stacks.
+// warning, since the sum's may still. A sum keeps no stacks. Two dumps
+// of one process (its snapshots) are not summed, since the later holds
+// the earlier's counts: diff them instead.
+//
+// diff prints what happened in one process between two of its dumps,
+// OLD and NEW, such as two snapshots that SYSCOPE_INTERVAL wrote, or the
+// last snapshot and the final dump: a header naming the interval (seq A
+// -> seq B, the seconds between them, whether NEW is the final dump and
+// how the process ended), then report's table and events for NEW minus
+// OLD, with calls per second and events per second. The longest call
+// is not differenced, since a dump keeps only the longest since the
+// start: the table prints no max, and the JSON's max_ns are NEW's.
+// inflight, a level, is NEW's, and OLD's is in the conservation line.
+// The difference keeps no call-site stacks. -format json prints the difference as report -format json
+// prints a dump, with its "interval" (old_seq, new_seq, elapsed_ns,
+// old_gauges), calls_per_s in the table and "events_per_s". diff fails,
+// naming both files, on dumps of two processes (their pid or
+// start_unix_ns differ), OLD taken after NEW (name the older first),
+// the same dump twice, a dump without the snapshot fields (written by an
+// older syscope), a corrupt, truncated or foreign file, a count that went
+// down from OLD to NEW, and dumps of two releases or plans.
 //
 // pprof writes the dump's call-site stacks as a gzipped pprof profile,
 // for `go tool pprof`: one sample per stack, with the sample types
@@ -276,6 +300,7 @@ var commands = []command{
 	{"test", goUsage["test"], goCommand("test")},
 	{"run", goUsage["run"], goCommand("run")},
 	{"report", reportUsage, runReport},
+	{"diff", diffUsage, runDiff},
 	{"pprof", pprofUsage, runPprof},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
