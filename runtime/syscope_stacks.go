@@ -479,6 +479,10 @@ func syscopeStacksCollect() {
 	safe := syscopeStacksSafe()
 	for i := range syscopeStks {
 		e, s := &syscopeStks[i], &syscopeStksSnap[i]
+		if e.hash == 0 && i < syscopeStackCap { // never claimed: its counts are 0 (a plain load, not five CASes)
+			*s = syscopeStkSnap{}
+			continue
+		}
 		s.calls, s.ticks = syscopeLoad64(&e.calls), syscopeLoad64(&e.ticks)
 		s.lost, s.retakes, s.threads = syscopeLoad64(&e.lost), syscopeLoad64(&e.retakes), syscopeLoad64(&e.threads)
 		s.inflight = 0
