@@ -40,8 +40,9 @@ func Gauge(name string) bool {
 // minus OLD (calls, errors, EINTRs, times, long raw calls and histogram
 // buckets), whose gauges (inflight) are NEW's, with OLD's in Interval,
 // and whose snapshot fields (pid, seq, final, ending, ...) are NEW's.
-// Interval holds the elapsed time between the two. The difference keeps
-// no call-site stacks: it is not taken stack by stack.
+// Interval holds the elapsed time between the two. A row with no calls,
+// errors or EINTRs in the interval is left out. The difference keeps no
+// call-site stacks: it is not taken stack by stack.
 //
 // The longest call cannot be differenced: a dump keeps the longest since
 // the start, not one per interval. So max_ns and long_max_ns are NEW's,
@@ -200,6 +201,10 @@ func Diff(old, new Source) (*Dump, error) {
 				return nil, went(what(fmt.Sprintf("hist[%d]", i)), x.Hist[i], y.Hist[i])
 			}
 			r.Hist[i] = y.Hist[i] - x.Hist[i]
+		}
+		// A row with no calls in the interval says nothing of it.
+		if r.Calls == 0 && r.Errors == 0 && r.Eintr == 0 {
+			continue
 		}
 		d.Syscalls = append(d.Syscalls, r)
 	}
