@@ -229,6 +229,19 @@
 //     costs one line on standard error ("syscope: SYSCOPE_OUT directory
 //     dir/: errno 2 (no such directory)") and no dump; the program's
 //     output and exit status are as without SYSCOPE_OUT.
+//   - SYSCOPE_INTERVAL=d rewrites SYSCOPE_OUT every d while the program
+//     runs, with a snapshot: a complete dump, taken with the world
+//     stopped and renamed into place, that says "final": false, its
+//     "seq" (1 for the first dump of the process, then 2, 3, ...), the
+//     time it was taken and "stw_ns", how long it stopped the world. The
+//     final dump replaces the last snapshot, says "final": true and how
+//     the program ended, so a process killed by SIGKILL leaves its last
+//     snapshot. d is an integer with unit ns, us, µs, ms or s, 10ms at
+//     least: a shorter one is raised to 10ms, and one it cannot read
+//     means no snapshots; each costs one line on standard error. In a
+//     SYSCOPE_OUT directory the snapshots and the final dump share one
+//     file. docs/snapshots.md measures what a snapshot stops the world
+//     for. syscope diff compares two of them.
 //   - SYSCOPE=off turns recording off: every hook costs one branch.
 //   - SYSCOPE_RAW_LONG=d is the time above which a raw system call
 //     (RawSyscall and what stands on it, which the scheduler is never
