@@ -146,7 +146,7 @@ func goCommand(verb string) func([]string) error {
 			fmt.Fprintln(os.Stderr, line)
 		}
 		if m := libraryBuildmode(goArgs); m != "" {
-			fmt.Fprintf(os.Stderr, "syscope: warning: -buildmode=%s: the library records its calls but writes its dump only if its Go code calls os.Exit or dies of a panic, a fatal error or a fatal signal; a host that exits by itself (returns from main, calls exit) writes none: the Go runtime has no hook at the host's exit\n", m)
+			fmt.Fprintf(os.Stderr, "syscope: warning: -buildmode=%s: the library records its calls but writes its dump only if its Go code calls os.Exit or dies of a panic, a fatal error or a fatal signal; a host that exits by itself (returns from main, calls exit) writes none: the Go runtime has no hook at the host's exit; with SYSCOPE_INTERVAL its last snapshot stays\n", m)
 		}
 		cmd := exec.Command(r.GoCommand(), run...)
 		cmd.Env = append(os.Environ(), env...)
