@@ -12,6 +12,10 @@ type Dump struct {
 	// was built with, and the overlay's key, e.g. "(devel) 56fefd7a1b2c,
 	// overlay 0123456789abcdef". Dumps from before it was recorded lack it.
 	SyscopeVersion string `json:"syscope_version,omitempty"`
+	// Uncounted names the parts of the process whose own system calls
+	// are not counted: "libc" and "ld.so" in a cgo binary (their calls:
+	// report.Uncounted), none otherwise. Older dumps lack it (nil).
+	Uncounted []string `json:"uncounted,omitempty"`
 	// Consistent is false when the runtime could not stop the world for
 	// the snapshot, so counters may disagree by in-flight updates.
 	Consistent bool `json:"consistent"`

@@ -55,6 +55,7 @@ type wire struct {
 	GoVersion    string             `json:"go_version"`
 	Plan         string             `json:"plan"`
 	SyscopeVer   string             `json:"syscope_version"`
+	Uncounted    []string           `json:"uncounted"`
 	Consistent   *bool              `json:"consistent"`
 	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
 	Events       map[string]*uint64 `json:"events"`
@@ -140,6 +141,7 @@ func Parse(data []byte) (*Dump, error) {
 	}
 	d.Consistent = *w.Consistent
 	d.SyscopeVersion = w.SyscopeVer
+	d.Uncounted = w.Uncounted
 	if err := d.validate(); err != nil {
 		return nil, err
 	}

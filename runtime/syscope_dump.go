@@ -307,6 +307,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	syscopeQ(syscopePlanName)
 	syscopeS(`,"syscope_version":`)
 	syscopeQ(syscopeVersionMark[syscopeVersionMarkLen : len(syscopeVersionMark)-1])
+	syscopeUncounted()
 	syscopeS(`,"consistent":`)
 	if consistent {
 		syscopeS("true")

@@ -1,7 +1,8 @@
 //go:build ignore
 
 // Honest totals: the system calls made before syscopeInit reads the
-// environment are counted.
+// environment are counted, and a dump of a cgo binary says which calls
+// it cannot count.
 //
 // Before syscopeInit. The runtime's own SYSCALL sites count from the
 // first instruction (they test syscopeOff, false until SYSCOPE=off is
@@ -17,7 +18,13 @@
 // are recorded in full (counts, errors, times) but not sampled for
 // their call sites, and none counts as long: SYSCOPE_PROFILE_RATE and
 // SYSCOPE_RAW_LONG are not read yet.
-
+//
+// Uncounted. In a cgo binary, C code makes system calls of its own that
+// no syscope hook sees: the dynamic loader loading libc, libc starting up,
+// pthread_create making every thread, libc's wrappers that the runtime
+// calls in a cgo binary (sigaction, mmap, munmap, pthread_sigmask), and the
+// program's own C code. The dump says so in "uncounted"; package report
+// lists those calls by name (report.Uncounted).
 
 package runtime
 
@@ -52,6 +59,17 @@ func syscopeEarlyEnd(on bool) {
 	}
 	syscopeRec = false
 	getg().m.syscope = nil
+}
+
+// syscopeUncounted writes the dump's "uncounted" field, after
+// "syscope_version": the parts of the process whose own system calls
+// the dump does not count, an empty list for a binary without cgo.
+func syscopeUncounted() {
+	if iscgo {
+		syscopeS(`,"uncounted":["libc","ld.so"]`)
+	} else {
+		syscopeS(`,"uncounted":[]`)
+	}
 }
 
 var _ unsafe.Pointer
