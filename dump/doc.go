@@ -44,7 +44,7 @@
 // lists cut short with "...":
 //
 //	{"schema":"syscope/v1","go_version":"go1.26.8","plan":"go1.26",
-//	 "syscope_version":"(devel), overlay 4b3abe2503c769e0","consistent":true,"raw_long_ns":1000000,
+//	 "syscope_version":"(devel), overlay 4b3abe2503c769e0","uncounted":[],"consistent":true,"raw_long_ns":1000000,
 //	 "hist_bounds_ns":[0,1,3,7,15,30,60,121,243,487,...,18446744073709551615],
 //	 "events":{"enter":10,"enter_cgo":0,...,"exit_fast_kept_p":10,...,"handoff_startm":2,"thread_create":4,
 //	  "preempt_sent":0,"preempt_in_syscall":0,"inflight":0},
@@ -71,6 +71,9 @@
 //     stw_ns, final, ending: which dump of which process this is (see
 //     Snapshots below). Dumps of a syscope that did not record them lack
 //     them; they read as absent (nil), never as zero.
+//   - uncounted: the parts of the process whose own system calls are not
+//     counted: ["libc","ld.so"] in a cgo binary (report.Uncounted lists
+//     their calls), [] otherwise. Older dumps lack it.
 //   - consistent: whether the snapshot balanced; see above.
 //   - raw_long_ns: the threshold of a long raw call.
 //   - hist_bounds_ns: hist_bounds_ns[i] is the exclusive upper bound, in

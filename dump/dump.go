@@ -42,6 +42,10 @@ type Dump struct {
 	Final  *bool   `json:"final,omitempty"`
 	Ending *Ending `json:"ending,omitempty"`
 
+	// Uncounted names the parts of the process whose own system calls
+	// are not counted: "libc" and "ld.so" in a cgo binary (their calls:
+	// report.Uncounted), none otherwise. Older dumps lack it (nil).
+	Uncounted []string `json:"uncounted,omitempty"`
 	// Consistent is false when the runtime could not stop the world for
 	// the snapshot, so counters may disagree by in-flight updates.
 	Consistent bool `json:"consistent"`

@@ -65,6 +65,7 @@ type wire struct {
 	Final        *bool              `json:"final"`
 	Ending       *Ending            `json:"ending"`
 	Interval     *Interval          `json:"interval"`
+	Uncounted    []string           `json:"uncounted"`
 	Consistent   *bool              `json:"consistent"`
 	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
 	Events       map[string]*uint64 `json:"events"`
@@ -153,6 +154,7 @@ func Parse(data []byte) (*Dump, error) {
 	d.PID, d.StartUnixNS, d.Seq, d.TimeUnixNS = w.PID, w.StartUnixNS, w.Seq, w.TimeUnixNS
 	d.ElapsedNS, d.IntervalNS, d.StwNS, d.Final, d.Ending = w.ElapsedNS, w.IntervalNS, w.StwNS, w.Final, w.Ending
 	d.Interval = w.Interval
+	d.Uncounted = w.Uncounted
 	if err := d.validate(); err != nil {
 		return nil, err
 	}

@@ -105,6 +105,7 @@ func Sum(srcs []Source) (*Dump, error) {
 	s.Consistent = true
 	s.HistBoundsNS = slices.Clone(first.HistBoundsNS)
 	s.Unsupported = slices.Clone(first.Unsupported)
+	s.Uncounted = nil
 	s.Events = map[string]uint64{}
 	s.Syscalls = nil
 	s.Dumps = 0
@@ -144,6 +145,11 @@ func Sum(srcs []Source) (*Dump, error) {
 		s.Dumps += d.Count()
 		s.Sources = append(s.Sources, src.Path)
 		s.Consistent = s.Consistent && d.Consistent
+		for _, p := range d.Uncounted { // what any of them leaves uncounted
+			if !slices.Contains(s.Uncounted, p) {
+				s.Uncounted = append(s.Uncounted, p)
+			}
+		}
 		for name := range s.Events {
 			v, ok := d.Events[name]
 			if !ok {

@@ -128,7 +128,7 @@ func TestSharedInserts(t *testing.T) {
 		"runtime-syscalls":        rtCount + eintr,
 		"runtime-syscalls-global": "CMPB runtime·syscopeOff(SB), $0; JNE 3(PC); LOCK; INCQ runtime·syscopeRtGlobal+{site8}(SB)" + eintr,
 		"sigreturn":               strings.ReplaceAll(rtCount, "{site8}", "{site8:rt_sigreturn}"),
-		"wrapper":                 "CMPB runtime·syscopeOn(SB), $0; JEQ 2(PC); JMP runtime·syscopeRecSyscall6(SB)",
+		"wrapper":                 "CMPB runtime·syscopeRec(SB), $0; JEQ 2(PC); JMP runtime·syscopeRecSyscall6(SB)",
 		"raw-noerror":             "CMPB runtime·syscopeOn(SB), $0; JEQ 11(PC); MOVQ AX, R12; MOVQ DX, R11; RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX; SYSCALL; CALL runtime·syscopeSysAfter(SB); JMP 2(PC); SYSCALL",
 		"vfork":                   "CMPB runtime·syscopeOn(SB), $0; JEQ 9(PC); MOVQ AX, R12; MOVQ DX, R11; RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX; CALL runtime·syscopeSysAfter(SB)",
 	} {

@@ -220,7 +220,11 @@ func syscallTable(b *strings.Builder, d *dump.Dump) {
 	}
 	row(pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, tot.Errors, tot.Eintr,
 		tot.ByPath[dump.PathSyscall], tot.ByPath[dump.PathRaw], tot.ByPath[dump.PathRuntime], "total")
-	b.WriteString("calls counts every SYSCALL (what strace -f counts); times cover the syscall and raw paths, where the runtime's own calls are counted only\n")
+	if note := uncountedNote(d); note != "" {
+		b.WriteString("calls counts every SYSCALL of Go code (what strace -f counts, less C code's below); times cover the syscall and raw paths, where the runtime's own calls are counted only\n" + note)
+	} else {
+		b.WriteString("calls counts every SYSCALL (what strace -f counts); times cover the syscall and raw paths, where the runtime's own calls are counted only\n")
+	}
 }
 
 // runtimeCalls lists the runtime path by runtime function, and the vDSO

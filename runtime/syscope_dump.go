@@ -309,6 +309,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	syscopeS(`,"syscope_version":`)
 	syscopeQ(syscopeVersionMark[syscopeVersionMarkLen : len(syscopeVersionMark)-1])
 	syscopeEnding(pid, now)
+	syscopeUncounted()
 	syscopeS(`,"consistent":`)
 	if consistent {
 		syscopeS("true")

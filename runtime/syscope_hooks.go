@@ -131,10 +131,12 @@ var (
 	syscopeRtEintr  [syscopeRtSites]uint64
 )
 
-// syscopeInit runs in schedinit right after goenvs.
+// syscopeInit runs in schedinit right after goenvs; syscopeEarly
+// (syscope_honest.go) ran at the top of schedinit.
 func syscopeInit() {
 	if gogetenv("SYSCOPE") == "off" {
 		syscopeOff = true
+		syscopeEarlyEnd(false)
 		return
 	}
 	if s := gogetenv("SYSCOPE_RAW_LONG"); s != "" {
@@ -154,10 +156,11 @@ func syscopeInit() {
 	dtk, dns := tk-syscopeStartTk, ns-syscopeStartNs
 	syscopeRawLong = uint64(float64(syscopeLongNs) * float64(dtk) / float64(dns))
 	syscopeProfInit(float64(dtk) / float64(dns))
+	syscopeEarlyEnd(true)
 	syscopeSeed(&syscopeM0, 0)
-	// m0 gets its record before syscopeOn is set: the wrapper hook does
-	// not test it for nil. schedinit runs on m0, before any other M exists.
-	getg().m.syscope = &syscopeM0
+	// m0 has had its record since syscopeEarly, before syscopeOn is set:
+	// the wrapper hook does not test it for nil. schedinit runs on m0,
+	// before any other M exists.
 	syscopeSnapInit()
 	syscopeOn = true
 }

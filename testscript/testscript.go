@@ -21,7 +21,11 @@
 //	                                `strace -f -c -o out.txt` table as the dump
 //	                                over all paths, and the same errors when the
 //	                                runtime (which counts no errors) made none;
-//	                                NAME "*" means every name in either
+//	                                NAME "*" means every name in either;
+//	                                NAME+N: strace counts N more; NAME>=: at
+//	                                least the dump's; "uncounted": NAME>= for
+//	                                each call C code makes in a cgo binary
+//	                                (report.Uncounted), whose dump must say so
 //	exitcode N prog [args...]       runs prog like exec and requires exit status N
 //	                                (exec's ! accepts any failure)
 //	need program...                 fails, naming what is missing, unless every
@@ -82,6 +86,7 @@ import (
 	"github.com/syscope/syscope/dump/metric"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
+	"github.com/syscope/syscope/report"
 )
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
@@ -266,7 +271,7 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unsupported: ! strace")
 	}
 	if len(args) < 3 {
-		ts.Fatalf("usage: strace out.txt dump NAME...|* [NAME+N|NAME>=]...")
+		ts.Fatalf("usage: strace out.txt dump NAME...|* [NAME+N|NAME>=|uncounted]...")
 	}
 	table := map[string][2]int64{}
 	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
@@ -303,7 +308,18 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 	rules := map[string]rule{}
 	var names []string
 	for _, a := range args[2:] {
-		if n, ok := strings.CutSuffix(a, ">="); ok {
+		if a == "uncounted" {
+			// The calls of C code, which the dump says it leaves out.
+			if len(d.Uncounted) == 0 {
+				ts.Fatalf("strace: %s has no \"uncounted\" parts: not a cgo binary's dump", args[1])
+			}
+			for _, n := range report.UncountedNames() {
+				rules[n] = rule{atLeast: true}
+				if !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		} else if n, ok := strings.CutSuffix(a, ">="); ok {
 			rules[n] = rule{atLeast: true}
 			names = append(names, n)
 		} else if n, k, ok := strings.Cut(a, "+"); ok {

@@ -1,0 +1,75 @@
+//go:build ignore
+
+// Honest totals: the system calls made before syscopeInit reads the
+// environment are counted, and a dump of a cgo binary says which calls
+// it cannot count.
+//
+// Before syscopeInit. The runtime's own SYSCALL sites count from the
+// first instruction (they test syscopeOff, false until SYSCOPE=off is
+// read). What schedinit does before goenvs goes through the recording
+// wrapper of the runtime's Syscall6 too: from go1.25, with GODEBUG
+// decoratemappings=1 (the default when go.mod says go 1.25 or later),
+// mallocinit names its first mappings with prctl(PR_SET_VMA), having
+// read GODEBUG from the environment itself. So the wrappers test syscopeRec, not
+// syscopeOn: syscopeEarly sets it and gives m0 its record at the top of
+// schedinit, and syscopeInit keeps both or, with SYSCOPE=off, drops
+// them. check, args and osinit, which run before schedinit, make only
+// SYSCALLs of the runtime's own assembly. Until syscopeInit the calls
+// are recorded in full (counts, errors, times) but not sampled for
+// their call sites, and none counts as long: SYSCOPE_PROFILE_RATE and
+// SYSCOPE_RAW_LONG are not read yet.
+//
+// Uncounted. In a cgo binary, C code makes system calls of its own that
+// no syscope hook sees: the dynamic loader loading libc, libc starting up,
+// pthread_create making every thread, libc's wrappers that the runtime
+// calls in a cgo binary (sigaction, mmap, munmap, pthread_sigmask), and the
+// program's own C code. The dump says so in "uncounted"; package report
+// lists those calls by name (report.Uncounted).
+
+package runtime
+
+import "unsafe"
+
+var (
+	// syscopeRec is set while the recording wrappers take the calls
+	// (see hooks.inc, rec-jump): from syscopeEarly on, and after
+	// syscopeInit only if recording is on. The assembly of package
+	// syscall and internal/runtime/syscall reads it.
+	//go:linkname syscopeRec
+	syscopeRec bool
+)
+
+// syscopeEarly starts recording at the top of schedinit, on m0 before
+// any other M exists, so that the wrappers have a record to write.
+func syscopeEarly() {
+	getg().m.syscope = &syscopeM0
+	syscopeRec = true
+}
+
+// syscopeEarlyEnd ends the early recording in syscopeInit. With
+// recording on, it moves m0's early figures into the global table, so
+// that m0's record starts as a new M's does (syscopeSeed may give slot 0
+// a key of its own); with SYSCOPE=off it drops them, and m0's record.
+func syscopeEarlyEnd(on bool) {
+	if on {
+		for i := range syscopeM0.slots {
+			syscopeFlush(&syscopeM0.slots[i])
+		}
+		return
+	}
+	syscopeRec = false
+	getg().m.syscope = nil
+}
+
+// syscopeUncounted writes the dump's "uncounted" field, after
+// "syscope_version": the parts of the process whose own system calls
+// the dump does not count, an empty list for a binary without cgo.
+func syscopeUncounted() {
+	if iscgo {
+		syscopeS(`,"uncounted":["libc","ld.so"]`)
+	} else {
+		syscopeS(`,"uncounted":[]`)
+	}
+}
+
+var _ unsafe.Pointer
