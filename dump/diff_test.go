@@ -218,6 +218,29 @@ func TestDiffNumbers(t *testing.T) {
 
 func u(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 
+// TestDiffTickRate checks that a total_ns a few ns lower in NEW, the
+// same ticks converted at a rate measured over a longer run, is no time
+// in the interval, and that a real drop is still an error.
+func TestDiffTickRate(t *testing.T) {
+	for _, c := range []struct {
+		newTotal uint64
+		ok       bool
+	}{{1819, true}, {1800, true}, {1700, false}} {
+		old, new := series(t)
+		old.Dump.Syscalls = append(old.Dump.Syscalls, Syscall{Trap: 999, Name: "syscall_999", Path: PathRaw, Calls: 1, TotalNS: 1820, Hist: make([]uint64, len(old.Dump.HistBoundsNS))})
+		new.Dump.Syscalls = append(new.Dump.Syscalls, Syscall{Trap: 999, Name: "syscall_999", Path: PathRaw, Calls: 1, TotalNS: c.newTotal, Hist: make([]uint64, len(new.Dump.HistBoundsNS))})
+		old.Dump.Syscalls[len(old.Dump.Syscalls)-1].Hist[3] = 1
+		new.Dump.Syscalls[len(new.Dump.Syscalls)-1].Hist[3] = 1
+		_, err := Diff(old, new)
+		if c.ok && err != nil {
+			t.Errorf("total_ns 1820 then %d: %v", c.newTotal, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), "the total_ns of syscall_999 on the raw path went down")) {
+			t.Errorf("total_ns 1820 then %d: %v, want it gone down", c.newTotal, err)
+		}
+	}
+}
+
 func TestDiffErrors(t *testing.T) {
 	for _, c := range []struct {
 		name string
