@@ -15,7 +15,11 @@
 // pipe, so that T OS threads sit in a system call, as the snapshot's
 // in-flight accounting sees them. It runs four cases: the baseline (10
 // goroutines, 5 threads), -goroutines alone, -threads alone, and both
-// (by default 10,000 goroutines and 1,000 threads). The program waits
+// (by default 10,000 goroutines and 1,000 threads), each twice: at the
+// default profile rate, and with SYSCOPE_PROFILE_RATE=0, where a
+// snapshot collects no stacks, so the difference is what collecting the
+// stacks (unwinding each goroutine in a system call and reading its
+// thread's /proc/self/task/TID/syscall) costs. The program waits
 // until /proc/self/status counts T threads and says it is ready; the run
 // fails if it counts fewer then or at the end.
 //
@@ -37,7 +41,9 @@
 // told to stop, and prints the difference: the snapshots are the only
 // non-GC stops it makes, so its count should match the snapshots kept
 // (give or take one at either end) and its p50 and p99 (interpolated in
-// the histogram's buckets) should agree with stw_ns'. The runtime
+// the histogram's buckets, which are a quarter of a power of two wide,
+// so within 12-25%) should agree with stw_ns'; the table gives their
+// ratios to stw_ns' p50 and p99. The runtime
 // measures from the start of stopping to the restart, while stw_ns also
 // covers the wait for the world's semaphore and the return from the
 // restart, so stw_ns should read slightly higher.
@@ -77,6 +83,7 @@ import (
 type workload struct {
 	name                string
 	goroutines, threads int
+	stacks              bool // at the default profile rate; false: SYSCOPE_PROFILE_RATE=0
 }
 
 func main() {
@@ -96,17 +103,19 @@ func main() {
 	if len(tcs) == 0 {
 		tcs = []string{releases.Local}
 	}
-	cases := []workload{
-		{"baseline", 10, 5},
-		{"goroutines", *gs, 5},
-		{"threads", 10, *ts},
-		{"both", *gs, *ts},
+	var cases []workload
+	for _, stacks := range []bool{true, false} {
+		cases = append(cases,
+			workload{"baseline", 10, 5, stacks},
+			workload{"goroutines", *gs, 5, stacks},
+			workload{"threads", 10, *ts, stacks},
+			workload{"both", *gs, *ts, stacks})
 	}
 	doc := &measure.Doc{Title: "What a snapshot costs: the stop-the-world", Command: "go run ./tools/stwbench " + strings.Join(os.Args[1:], " ")}
 	var table bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
-	fmt.Fprintf(out, "%-10s %-10s %6s %7s %5s %4s %8s %8s %8s %7s | %5s %8s %8s\n",
-		"toolchain", "case", "gorout", "threads", "snaps", "miss", "p50", "p99", "max", "KiB", "rt n", "rt p50", "rt p99")
+	fmt.Fprintf(out, "%-10s %-10s %-6s %6s %7s %5s %4s %9s %9s %9s %5s | %4s %9s %9s %6s %6s\n",
+		"toolchain", "case", "stacks", "gorout", "threads", "snaps", "miss", "p50", "p99", "max", "KiB", "rt n", "rt p50", "rt p99", "rt/p50", "rt/p99")
 
 	syscope, err := filepath.Abs("syscope-stwbench.bin")
 	check(err)
@@ -142,10 +151,15 @@ func main() {
 				failed = true
 				continue
 			}
-			fmt.Fprintf(out, "%-10s %-10s %6d %7d %5d %4d %8s %8s %8s %7.1f | %s\n",
-				tc, c.name, c.goroutines, r.threads, len(r.stw), r.missed,
-				us(float64(percentile(r.stw, 0.50))), us(float64(percentile(r.stw, 0.99))), us(float64(percentile(r.stw, 1))),
-				float64(r.size)/1024, runtimeColumns(r))
+			p50, p99 := percentile(r.stw, 0.50), percentile(r.stw, 0.99)
+			stacks := "yes"
+			if !c.stacks {
+				stacks = "no"
+			}
+			fmt.Fprintf(out, "%-10s %-10s %-6s %6d %7d %5d %4d %9s %9s %9s %5.1f | %s\n",
+				tc, c.name, stacks, c.goroutines, r.threads, len(r.stw), r.missed,
+				us(float64(p50)), us(float64(p99)), us(float64(percentile(r.stw, 1))),
+				float64(r.size)/1024, runtimeColumns(r, p50, p99))
 		}
 		if *work {
 			log.Printf("%s: kept %s", tc, dir)
@@ -166,13 +180,19 @@ func main() {
 	fmt.Fprintf(&doc.Body, "threads, each blocked in read(2) on a pipe; the threads column is what\n")
 	fmt.Fprintf(&doc.Body, "/proc/self/status counted (the runtime's own threads included). p50, p99\n")
 	fmt.Fprintf(&doc.Body, "and max are nearest-rank figures of stw_ns; miss counts snapshots replaced\n")
-	fmt.Fprintf(&doc.Body, "before the bench could read them; KiB is the median snapshot file.\n\n")
+	fmt.Fprintf(&doc.Body, "before the bench could read them; KiB is the median snapshot file.\n")
+	fmt.Fprintf(&doc.Body, "Each case runs at the default profile rate (stacks yes) and with\n")
+	fmt.Fprintf(&doc.Body, "SYSCOPE_PROFILE_RATE=0 (stacks no), where a snapshot collects no stacks:\n")
+	fmt.Fprintf(&doc.Body, "the difference is what collecting them costs.\n\n")
 	fmt.Fprintf(&doc.Body, "The columns after | are the runtime's own account, on go1.22 and later:\n")
 	fmt.Fprintf(&doc.Body, "the non-GC pauses in runtime/metrics /sched/pauses/total/other:seconds\n")
 	fmt.Fprintf(&doc.Body, "over the same span (the snapshots are the program's only non-GC stops),\n")
-	fmt.Fprintf(&doc.Body, "their count and p50 and p99 interpolated in the histogram's buckets. The\n")
-	fmt.Fprintf(&doc.Body, "runtime times a pause from the start of stopping to the restart; stw_ns\n")
-	fmt.Fprintf(&doc.Body, "also covers acquiring the world's semaphore and returning from the restart.\n\n")
+	fmt.Fprintf(&doc.Body, "their count, p50 and p99 interpolated in the histogram's buckets (a quarter\n")
+	fmt.Fprintf(&doc.Body, "of a power of two wide, so good to 12-25%%), and their ratios to stw_ns' p50\n")
+	fmt.Fprintf(&doc.Body, "and p99. The runtime times a pause from the start of stopping to the\n")
+	fmt.Fprintf(&doc.Body, "restart; stw_ns also covers acquiring the world's semaphore and returning\n")
+	fmt.Fprintf(&doc.Body, "from the restart, so a thread the kernel descheduled there makes stw_ns\n")
+	fmt.Fprintf(&doc.Body, "the larger. On releases before go1.22 the runtime has no such histogram (-).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
 	check(doc.Write(*outDoc))
 	log.Printf("wrote %s", *outDoc)
@@ -183,10 +203,11 @@ func us(ns float64) string {
 	return strconv.FormatFloat(ns/1e3, 'f', 1, 64) + "µs"
 }
 
-// runtimeColumns formats the runtime's pause histogram of a run.
-func runtimeColumns(r *caseResult) string {
+// runtimeColumns formats the runtime's pause histogram of a run: its
+// count, p50 and p99, and their ratios to stw_ns' p50 and p99.
+func runtimeColumns(r *caseResult, p50ns, p99ns uint64) string {
 	if !r.out.HasPauses {
-		return fmt.Sprintf("%5s %8s %8s", "-", "-", "-")
+		return fmt.Sprintf("%4s %9s %9s %6s %6s", "-", "-", "-", "-", "-")
 	}
 	var n uint64
 	for _, b := range r.out.Pauses {
@@ -194,7 +215,13 @@ func runtimeColumns(r *caseResult) string {
 	}
 	p50, _ := histQuantile(r.out.Pauses, 0.50)
 	p99, _ := histQuantile(r.out.Pauses, 0.99)
-	return fmt.Sprintf("%5d %8s %8s", n, us(p50*1e9), us(p99*1e9))
+	ratio := func(rt float64, stw uint64) string {
+		if stw == 0 {
+			return "-"
+		}
+		return strconv.FormatFloat(rt*1e9/float64(stw), 'f', 2, 64)
+	}
+	return fmt.Sprintf("%4d %9s %9s %6s %6s", n, us(p50*1e9), us(p99*1e9), ratio(p50, p50ns), ratio(p99, p99ns))
 }
 
 // caseResult is one case's measurement.
@@ -241,6 +268,9 @@ func measureCase(bin string, c workload, n int, interval time.Duration) (*caseRe
 
 	cmd := exec.Command(bin, strconv.Itoa(c.goroutines), strconv.Itoa(c.threads))
 	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+outFile, "SYSCOPE_INTERVAL="+interval.String())
+	if !c.stacks {
+		cmd.Env = append(cmd.Env, "SYSCOPE_PROFILE_RATE=0")
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
