@@ -51,7 +51,8 @@
 // -work keeps the build directory (and prints it) for profiling the
 // program by hand. When every case succeeded the table goes to -o
 // (docs/snapshots.md by default), with the date, the machine, the
-// toolchains and the command that made it.
+// toolchains, the command that made it and the machine's load average
+// as it started and ended (the tail is where other work shows).
 package main
 
 import (
@@ -112,17 +113,19 @@ func main() {
 			workload{"both", *gs, *ts, stacks})
 	}
 	doc := &measure.Doc{Title: "What a snapshot costs: the stop-the-world", Command: "go run ./tools/stwbench " + strings.Join(os.Args[1:], " ")}
+	loadStart := loadAvg()
 	var table bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
 	fmt.Fprintf(out, "%-10s %-10s %-6s %6s %7s %5s %4s %9s %9s %9s %5s | %4s %9s %9s %6s %6s\n",
 		"toolchain", "case", "stacks", "gorout", "threads", "snaps", "miss", "p50", "p99", "max", "KiB", "rt n", "rt p50", "rt p99", "rt/p50", "rt/p99")
 
-	syscope, err := filepath.Abs("syscope-stwbench.bin")
+	bindir, err := os.MkdirTemp("", "syscope-stwbench-bin-")
 	check(err)
+	syscope := filepath.Join(bindir, "syscope")
 	if _, err := run("", nil, "go", "build", "-o", syscope, "./tools/syscope"); err != nil {
+		os.RemoveAll(bindir)
 		log.Fatal(err)
 	}
-	defer os.Remove(syscope)
 	failed := false
 	for _, name := range tcs {
 		t, err := releases.Get(name)
@@ -167,6 +170,7 @@ func main() {
 			os.RemoveAll(dir)
 		}
 	}
+	os.RemoveAll(bindir)
 	if failed {
 		log.Fatal("a case failed; no table written")
 	}
@@ -193,9 +197,22 @@ func main() {
 	fmt.Fprintf(&doc.Body, "restart; stw_ns also covers acquiring the world's semaphore and returning\n")
 	fmt.Fprintf(&doc.Body, "from the restart, so a thread the kernel descheduled there makes stw_ns\n")
 	fmt.Fprintf(&doc.Body, "the larger. On releases before go1.22 the runtime has no such histogram (-).\n\n")
-	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
+	fmt.Fprintf(&doc.Body, "```\n%s```\n\n", table.Bytes())
+	fmt.Fprintf(&doc.Body, "The machine's load average (1, 5, 15 minutes) was %s as the bench\n", loadStart)
+	fmt.Fprintf(&doc.Body, "started and %s as it ended: the tail (p99, max) is where other\n", loadAvg())
+	fmt.Fprintf(&doc.Body, "work on the machine shows, a thread of the stopped program descheduled\n")
+	fmt.Fprintf(&doc.Body, "by the kernel while the world waits for it.\n")
 	check(doc.Write(*outDoc))
 	log.Printf("wrote %s", *outDoc)
+}
+
+// loadAvg is /proc/loadavg's first three fields, "unknown" if unreadable.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // us formats ns as microseconds.
