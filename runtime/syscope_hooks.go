@@ -97,6 +97,9 @@ type syscopeM struct {
 	cause uintptr
 	cand  uintptr // the goroutine of the P sysmon is about to retake (a *g)
 	pcs   [syscopeStackDepth]uintptr
+	// The trap a dump read for the M's call in flight, and the M's entry
+	// count then, plus one (syscopeInflightTrapOnce).
+	inflightTrap, inflightEnter uint64
 }
 
 type syscopeStat struct {

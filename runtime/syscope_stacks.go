@@ -499,7 +499,7 @@ func syscopeStacksCollect() {
 		}
 		key := uint64(syscopeKeyNone)
 		if safe && in && gp.m != nil && gp.m.syscopeOpen {
-			key = syscopeInflightTrap(gp.m)
+			key = syscopeInflightTrapOnce(gp.m)
 		}
 		k := 0
 		switch {
@@ -528,6 +528,24 @@ func syscopeStacksSafe() bool {
 	gp := getg()
 	mp := gp.m
 	return mp != nil && gp == mp.curg && mp.dying == 0 && mp.mallocing == 0
+}
+
+// syscopeInflightTrapOnce is syscopeInflightTrap, read once per call: a
+// snapshot that finds the M's entry count unchanged since the last dump
+// read it finds its thread still in that call, and reads no file. A
+// thousand threads blocked across snapshots then cost a compare each,
+// not an open, a read and a close inside the stopped world.
+func syscopeInflightTrapOnce(mp *m) uint64 {
+	r := mp.syscope
+	n := mp.syscopeEv[syscopeEvEnter] + 1 // 0: never read
+	if r != nil && r.inflightEnter == n {
+		return r.inflightTrap
+	}
+	t := syscopeInflightTrap(mp)
+	if r != nil {
+		r.inflightEnter, r.inflightTrap = n, t
+	}
+	return t
 }
 
 // syscopeInflightTrap reads the number of the system call mp's thread
