@@ -88,7 +88,10 @@ func syscopeSnapTick(now int64) {
 	// A snapshot that overran its interval makes the next one late,
 	// never two at once.
 	syscopeSnapNext = now + syscopeIntervalNs
-	if !syscopeForcegcIdle() {
+	// Not once a panic or fatal error has begun: its traceback lists the
+	// runtime's goroutines too (before go1.21, and with GOTRACEBACK=system),
+	// and would show forcegchelper runnable where vanilla's is idle.
+	if !syscopeForcegcIdle() || syscopePanicking() {
 		return
 	}
 	lock(&forcegc.lock)
