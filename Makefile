@@ -29,10 +29,11 @@ vet:
 # contended sync.Mutex, 4 KiB reads, a net/http server's requests per
 # second) against vanilla and runtime/trace compared with benchstat (pinned
 # by go.mod's tool directive), and RSS per thread with 2,000 threads,
-# written with the date and machine to docs/bench.md.
+# written with the date and machine to docs/bench.md. 30 rounds, so that
+# the http server's requests per second resolve a few percent.
 BENCH_GO ?= local oldest newest
 bench:
-	go run ./tools/bench -wall bench.out -o docs/bench.md $(BENCH_GO)
+	go run ./tools/bench -wall bench.out -pairs 30 -o docs/bench.md $(BENCH_GO)
 
 # The stop-the-world of one snapshot (SYSCOPE_INTERVAL=50ms): p50, p99 and
 # max of stw_ns over 200 snapshots, with 10,000 goroutines and 1,000
