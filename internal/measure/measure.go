@@ -51,6 +51,16 @@ type Doc struct {
 	Body       bytes.Buffer
 }
 
+// AddToolchain lists a toolchain measured, named as the command line
+// named it: a release as itself, a role as "local = go1.26.8".
+func (d *Doc) AddToolchain(name, release string) {
+	if name == release {
+		d.Toolchains = append(d.Toolchains, release)
+	} else {
+		d.Toolchains = append(d.Toolchains, name+" = "+release)
+	}
+}
+
 // Bytes renders the document with its header: title, the command that
 // regenerates it, the date, the machine and the toolchains.
 func (d *Doc) Bytes(now time.Time, m Machine) []byte {

@@ -51,3 +51,12 @@ func TestWriteReplaces(t *testing.T) {
 		t.Errorf("writing beneath a file: no error")
 	}
 }
+
+func TestAddToolchain(t *testing.T) {
+	var d Doc
+	d.AddToolchain("local", "go1.26.8")
+	d.AddToolchain("go1.21.13", "go1.21.13")
+	if got, want := strings.Join(d.Toolchains, ", "), "local = go1.26.8, go1.21.13"; got != want {
+		t.Errorf("Toolchains = %q, want %q", got, want)
+	}
+}

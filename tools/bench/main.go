@@ -415,11 +415,7 @@ func main() {
 		ov, err := overlay.Generate(overlay.Options{GOROOT: t.GOROOT})
 		check(err)
 		tc := t.Release
-		if name == tc {
-			doc.Toolchains = append(doc.Toolchains, tc)
-		} else {
-			doc.Toolchains = append(doc.Toolchains, name+" = "+tc)
-		}
+		doc.AddToolchain(name, tc)
 		dir, err := os.MkdirTemp("", "syscope-bench-")
 		check(err)
 		check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bench\n\ngo 1.16\n"), 0o644))
