@@ -358,11 +358,15 @@ func syscopePreemptSent() {
 
 // syscopeFlush moves a slot's figures into the global table and empties
 // it. It runs on the wrapper's slow path (eviction), on the syscall's own
-// thread, and at mexit.
+// thread, and at mexit. The move is bracketed by syscopeFlushStart and
+// syscopeFlushDone, so that a fold can tell it missed figures in transit
+// (syscope_read.go).
 //
 //go:nosplit
 func syscopeFlush(s *syscopeSlot) {
-	if calls := syscopeSlotCalls(s); calls != 0 {
+	calls := syscopeSlotCalls(s)
+	if calls != 0 {
+		syscopeXadd64(&syscopeFlushStart, 1)
 		g := syscopeGlobalStat(s.key)
 		syscopeXadd64(&g.calls, calls)
 		syscopeXadd64(&g.errors, s.errors)
@@ -381,6 +385,9 @@ func syscopeFlush(s *syscopeSlot) {
 		}
 	}
 	s.errors, s.eintr, s.total, s.max, s.long, s.longMax = 0, 0, 0, 0, 0, 0
+	if calls != 0 {
+		syscopeXadd64(&syscopeFlushDone, 1)
+	}
 }
 
 // syscopeMax raises *p to v; it reports whether v became the maximum.
@@ -400,15 +407,7 @@ func syscopeMax(p *uint64, v uint64) bool {
 
 //go:nosplit
 func syscopeGlobalStat(key uint64) *syscopeStat {
-	path := 0
-	if key&syscopeRawBit != 0 {
-		path = 1
-	}
-	trap := key &^ (syscopeRawBit | syscopeProfBit)
-	if trap >= syscopeTraps {
-		trap = syscopeTraps - 1
-	}
-	return &syscopeGlobal[path][trap]
+	return &syscopeGlobal[syscopeSlotPath(key)][syscopeSlotTrap(key)]
 }
 
 // syscopeEvict gives slot s to key. The wrapper calls it (ABI0, from

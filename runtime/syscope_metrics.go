@@ -9,9 +9,9 @@
 // This is ordinary Go, not hook code: initMetrics and the compute
 // functions run on the goroutine that calls metrics.Read, holding the
 // metrics semaphore, where allocation and locks are allowed. A Read
-// takes sched.lock once, for the fold of the per-M counters that the
-// dump makes (syscopeCollect), and allocates the latency histograms'
-// counts (and their bounds at the first Read).
+// folds the counters by the rules of syscope_read.go (counters only,
+// never a stack) and allocates the latency histograms' counts (and
+// their bounds at the first Read).
 
 package runtime
 
@@ -77,67 +77,121 @@ func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) 
 	}
 }
 
-// syscopeMetricsTake folds the counters as the dump does and keeps the
-// metrics' sums of them. Once the exit dump has begun (syscopeDumped),
-// syscopeSnap is the dump's: a Read then keeps the previous snapshot.
-// A periodic snapshot that writes syscopeSnap after releasing sched.lock
-// must keep a Read from refolding it meanwhile.
-//
-// Unlike the dump it does not stop the world, so a thread that evicts a
-// slot while the fold runs (syscopeFlush moves its figures to the
-// globals) can leave some calls out of one Read; they count in the next.
-// So that a reader never sees a counter go down (Prometheus would take
-// it for a reset), every counter keeps the largest value a Read has
-// given, and a path's calls are its histogram's total, so the two agree
-// within a Read.
+// syscopeMetricsTake folds the counters into the metrics' sums, by the
+// rules of syscope_read.go: counters only, no stack, the world running,
+// allm under sched.lock and allgs under allglock, into its own sums (the
+// dump's syscopeSnap is never touched, so a Read may race a snapshot or
+// the exit dump). A fold that overlapped a slot's flush is taken again,
+// a few times at most. So that a reader never sees a counter go down
+// (Prometheus would take it for a reset), every counter keeps the largest
+// value a Read has given, and a path's calls are its histogram's total,
+// so the two agree within a Read.
 func syscopeMetricsTake() {
 	s := &syscopeMetricsSnap
-	lock(&sched.lock)
 	// With SYSCOPE=off every figure stays zero, as no dump is written:
 	// the runtime's own sites counted a few calls before syscopeInit read
 	// the variable.
-	if syscopeOn && syscopeDumped == 0 {
-		syscopeCollect()
-		d := &syscopeSnap
-		for i := range d.ev {
-			s.ev[i] = syscopeMax64(s.ev[i], d.ev[i])
-		}
-		s.inflight = d.inflight
-		for p := range d.stat {
-			var h [syscopeBuckets]uint64
-			var errors uint64
-			for t := range d.stat[p] {
-				st := &d.stat[p][t]
-				if st.calls == 0 {
-					continue
-				}
-				errors += st.errors
-				for b := range st.hist {
-					h[b] += st.hist[b]
-				}
+	if syscopeOn {
+		f := &syscopeMetricsFold
+		for try := 0; try < 10; try++ {
+			lock(&sched.lock)
+			lock(&allglock)
+			clean := syscopeMetricsFoldOnce(f)
+			unlock(&allglock)
+			unlock(&sched.lock)
+			if clean {
+				break
 			}
+		}
+		for i := range f.ev {
+			s.ev[i] = syscopeMax64(s.ev[i], f.ev[i])
+		}
+		s.inflight = f.inflight
+		for p := range f.hist {
 			var calls uint64
-			for b := range h {
-				s.hist[p][b] = syscopeMax64(s.hist[p][b], h[b])
+			for b := range f.hist[p] {
+				s.hist[p][b] = syscopeMax64(s.hist[p][b], f.hist[p][b])
 				calls += s.hist[p][b]
 			}
 			s.calls[p] = calls
-			s.errors[p] = syscopeMax64(s.errors[p], errors)
+			s.errors[p] = syscopeMax64(s.errors[p], f.errors[p])
 		}
-		var calls, eintr uint64
-		for i := range d.rt {
-			if !syscopeRtSite[i].vdso {
-				calls += d.rt[i]
-				eintr += syscopeRtEintr[i]
-			}
-		}
-		s.calls[syscopePathRuntime] = syscopeMax64(s.calls[syscopePathRuntime], calls)
-		s.errors[syscopePathRuntime] = syscopeMax64(s.errors[syscopePathRuntime], eintr)
+		s.calls[syscopePathRuntime] = syscopeMax64(s.calls[syscopePathRuntime], f.calls[syscopePathRuntime])
+		s.errors[syscopePathRuntime] = syscopeMax64(s.errors[syscopePathRuntime], f.errors[syscopePathRuntime])
 	}
-	unlock(&sched.lock)
 	if s.bounds == nil {
 		s.bounds = syscopeMetricBounds()
 	}
+}
+
+// syscopeMetricsSums is one fold's sums, by path.
+type syscopeMetricsSums struct {
+	ev       [syscopeNumEvents]uint64
+	inflight uint64
+	calls    [syscopePaths + 1]uint64 // the runtime path's only
+	errors   [syscopePaths + 1]uint64
+	hist     [syscopePaths][syscopeBuckets]uint64
+}
+
+// syscopeMetricsFold is the latest fold. Only readMetrics, under the
+// metrics semaphore, touches it.
+var syscopeMetricsFold syscopeMetricsSums
+
+// syscopeMetricsFoldOnce folds the globals and every live M by path and
+// reports whether the fold was clean. The caller holds sched.lock and
+// allglock.
+func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
+	done := syscopeFoldBegin()
+	f.ev = syscopeGlobalEv
+	f.errors = [syscopePaths + 1]uint64{}
+	f.hist = [syscopePaths][syscopeBuckets]uint64{}
+	for p := range syscopeGlobal {
+		for t := range syscopeGlobal[p] {
+			st := &syscopeGlobal[p][t]
+			if syscopeLoad64(&st.calls) == 0 {
+				continue
+			}
+			f.errors[p] += st.errors
+			for b := range st.hist {
+				f.hist[p][b] += st.hist[b]
+			}
+		}
+	}
+	rt := syscopeRtGlobal
+	for mp := allm; mp != nil; mp = mp.alllink {
+		for i := range mp.syscopeEv {
+			f.ev[i] += mp.syscopeEv[i]
+		}
+		r := mp.syscope
+		if r == nil {
+			continue
+		}
+		for i := range r.rt {
+			rt[i] += r.rt[i]
+		}
+		for i := range r.slots {
+			sl := &r.slots[i]
+			if syscopeSlotCalls(sl) == 0 {
+				continue
+			}
+			p := syscopeSlotPath(sl.key)
+			f.errors[p] += sl.errors
+			for b := range sl.hist {
+				f.hist[p][b] += sl.hist[b]
+			}
+		}
+	}
+	clean := syscopeFoldClean(done)
+	var calls, eintr uint64
+	for i := range rt {
+		if !syscopeRtSite[i].vdso {
+			calls += rt[i]
+			eintr += syscopeRtEintr[i]
+		}
+	}
+	f.calls[syscopePathRuntime], f.errors[syscopePathRuntime] = calls, eintr
+	f.inflight = syscopeInflight()
+	return clean
 }
 
 func syscopeMax64(a, b uint64) uint64 {

@@ -167,24 +167,6 @@ func syscopeSnapshot() bool {
 	return true
 }
 
-// syscopeCollectConsistent collects the snapshot with the world stopped,
-// letting the goroutines already leaving a system call finish their exit
-// path (they park for want of a P) until the books balance.
-func syscopeCollectConsistent() bool {
-	for try := 0; try < 2000; try++ {
-		if try > 0 {
-			usleep(50)
-		}
-		lock(&sched.lock)
-		syscopeCollect()
-		unlock(&sched.lock)
-		if syscopeConserved() {
-			return true
-		}
-	}
-	return false
-}
-
 // syscopeWaitSnapshot waits, for up to two seconds, while a snapshot is
 // being written on another thread, and reports whether it finished. The
 // exiting goroutine yields; a crash hook sleeps, since it may run where

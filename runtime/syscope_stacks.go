@@ -14,19 +14,22 @@
 //   - A fast exit that lost its P (exitsyscallfast, or exitsyscallTryGetP
 //     on the system stack) unwinds the same way, the goroutine's frames
 //     being still in place.
-//   - A slow exit (exitsyscall0/exitsyscallNoP on g0) cannot walk gp:
-//     once gp is on the run queue another M may run it. It leaves a mark
-//     in gp (g.syscopeMark) and gp itself unwinds at the end of
-//     exitsyscall, on its own stack, with its P.
+//   - A slow exit (exitsyscall0/exitsyscallNoP on g0) unwinds gp at its
+//     top, from the state mcall saved, before gp is queued: until then
+//     gp is this M's and cannot run, and afterwards another M may run it.
 //   - sysmon's retake, which has no P and must not read a running
 //     goroutine's stack, marks the goroutine whose P it took; the thread
 //     that the hand-off creates is marked on it too. The goroutine's
-//     lost-P exit that follows carries the marks into the table.
+//     lost-P exit that follows carries the marks into the table. Marks
+//     live in a side table keyed by the g (syscopeMarks), not in g:
+//     g keeps vanilla's size (the runtime's TestSizeof) and size class.
 //   - newm1 unwinds the goroutine that made the work (a go statement, a
 //     ready) from its saved scheduling state, or the runtime's own frames
 //     when it runs on a g0 with no goroutine (sysmon, the template thread).
 //   - The dump, with the world stopped, unwinds every goroutine still in
-//     a system call and every one with a mark not yet carried over.
+//     a system call and every one with a mark not yet carried over, each
+//     under its _Gscan bit (syscopeStacksCollect; syscope_read.go has the
+//     rules of every reader).
 //
 // The marks are exact counts, so the stacks' lost_p, retakes and threads
 // add up to the dump's events. calls and time_ns are sampled by the block
@@ -55,11 +58,17 @@ const (
 	syscopeKeyNone    = 1 << 61 // not a system call's stack: a cgo call, a go statement, the runtime
 	syscopeKeyUnknown = 1 << 60 // a system call whose number is not known
 
-	// g.syscopeMark holds counts not yet in the table, 20 bits each.
+	// A mark (syscopeMarks) holds counts not yet in the table, 20 bits each.
 	syscopeMarkLost   = 1
 	syscopeMarkRetake = 1 << 20
 	syscopeMarkThread = 1 << 40
 	syscopeMarkMask   = 1<<20 - 1
+
+	// syscopeMarkCap is the mark table's size, a power of two, and
+	// syscopeMarkProbes the window a g's entry is looked for in. A
+	// goroutine has an entry only between a retake and its lost-P exit.
+	syscopeMarkCap    = 1024
+	syscopeMarkProbes = 8
 
 	// syscopeStkExpanded, in a stack's n, marks PCs from callers or
 	// gcallers, which expand inlined frames already; a frame-pointer walk
@@ -106,7 +115,75 @@ var (
 	syscopeStksSnap      [syscopeStackCap + 1]syscopeStkSnap
 	syscopeStksBuf       [syscopeStackDepth]uintptr // the dump's unwinding buffer
 	syscopeProcBuf       [128]byte
+
+	// syscopeMarks holds the marks of goroutines whose Ps sysmon took, by
+	// g: g is the *g as an integer (gs are never freed, so an entry never
+	// names freed memory), claimed by CAS from 0; mark is added to with
+	// atomics. syscopeMarkSpill holds marks that found no entry in their
+	// window. A mark added as its entry is released stays in the free
+	// entry and is charged with the spill: the totals hold, only the stack
+	// is lost.
+	syscopeMarks     [syscopeMarkCap]struct{ g, mark uint64 }
+	syscopeMarkSpill uint64
 )
+
+//go:nosplit
+func syscopeMarkHash(gp *g) uint64 {
+	return uint64(uintptr(unsafe.Pointer(gp))) >> 3 * 0x9e3779b97f4a7c15 >> 54 // 10 bits: syscopeMarkCap
+}
+
+// syscopeMarkAdd adds v to gp's mark. sysmon calls it, with no P.
+//
+//go:nosplit
+func syscopeMarkAdd(gp *g, v uint64) {
+	k, h := uint64(uintptr(unsafe.Pointer(gp))), syscopeMarkHash(gp)
+	for i := uint64(0); i < syscopeMarkProbes; i++ {
+		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
+		if syscopeLoad64(&e.g) == k {
+			syscopeXadd64(&e.mark, v)
+			return
+		}
+	}
+	for i := uint64(0); i < syscopeMarkProbes; i++ {
+		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
+		if syscopeCas64(&e.g, 0, k) {
+			syscopeXadd64(&e.mark, v)
+			return
+		}
+	}
+	syscopeXadd64(&syscopeMarkSpill, v)
+}
+
+// syscopeMarkTake returns gp's mark and releases its entry; gp's own M
+// calls it as gp loses its P.
+//
+//go:nosplit
+func syscopeMarkTake(gp *g) uint64 {
+	k, h := uint64(uintptr(unsafe.Pointer(gp))), syscopeMarkHash(gp)
+	for i := uint64(0); i < syscopeMarkProbes; i++ {
+		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
+		if syscopeLoad64(&e.g) == k {
+			v := syscopeXchg64(&e.mark, 0)
+			syscopeCas64(&e.g, k, 0)
+			return v
+		}
+	}
+	return 0
+}
+
+// syscopeMarkPeek returns gp's mark, leaving it: the dump's read.
+//
+//go:nosplit
+func syscopeMarkPeek(gp *g) uint64 {
+	k, h := uint64(uintptr(unsafe.Pointer(gp))), syscopeMarkHash(gp)
+	for i := uint64(0); i < syscopeMarkProbes; i++ {
+		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
+		if syscopeLoad64(&e.g) == k {
+			return syscopeLoad64(&e.mark)
+		}
+	}
+	return 0
+}
 
 // Assembly helpers (syscope_amd64.s); syscopeLoad64 is in
 // syscope_endings.go.
@@ -320,35 +397,39 @@ func syscopeLostHere(mp *m) {
 	}
 	n := syscopeWalkG(r, gp)
 	st := syscopeStackFind(r.key, &r.pcs, n)
-	syscopeAddMark(st, syscopeXchg64(&gp.syscopeMark, 0)+syscopeMarkLost)
+	syscopeAddMark(st, syscopeMarkTake(gp)+syscopeMarkLost)
 }
 
-// syscopeSlowMark runs at the top of the slow exit path, on g0 before gp
-// is queued: every slow exit loses its P. gp carries the mark to its
-// own stack in syscopeSlowTail.
-//
-//go:nosplit
+// syscopeSlowMark runs at the top of the slow exit path, on g0 of gp's
+// M, before gp is queued: every slow exit loses its P. gp cannot run
+// until this M queues it, so its stack is read here, from the state
+// mcall saved. It runs on g0 (exitsyscall0 and exitsyscallNoP are not
+// nosplit).
 func syscopeSlowMark(gp *g) {
-	if syscopeProf {
-		if r := getg().m.syscope; r != nil {
-			gp.syscopeKey = r.key // the call's M: gp may resume on another
-		}
-		syscopeXadd64(&gp.syscopeMark, syscopeMarkLost)
+	if !syscopeProf {
+		return
 	}
-}
-
-// syscopeSlowTail runs at the end of exitsyscall's slow path, on gp with
-// its P, when gp has marks.
-//
-//go:nosplit
-func syscopeSlowTail(gp *g) {
-	r := gp.m.syscope
+	r := getg().m.syscope
 	if r == nil {
 		return
 	}
-	n := syscopeWalk(&r.pcs, 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
-	st := syscopeStackFind(gp.syscopeKey, &r.pcs, n)
-	syscopeAddMark(st, syscopeXchg64(&gp.syscopeMark, 0))
+	n := syscopeWalkSched(r, gp)
+	st := syscopeStackFind(r.key, &r.pcs, n)
+	syscopeAddMark(st, syscopeMarkTake(gp)+syscopeMarkLost)
+}
+
+// syscopeWalkSched unwinds gp, which is not running, from its saved
+// scheduling state into the M's buffer. mcall saved the return address
+// into the function that called it, systemstack left it at sched.sp
+// (sched.pc names systemstack_switch), and both saved that function's
+// frame pointer. It runs on g0, which may not grow but has room.
+func syscopeWalkSched(r *syscopeM, gp *g) int {
+	pc := gp.sched.pc
+	if f := findfunc(pc); f.valid() && funcname(f) == "runtime.systemstack_switch" {
+		pc = *(*uintptr)(unsafe.Pointer(gp.sched.sp))
+	}
+	r.pcs[0] = pc
+	return syscopeWalk(&r.pcs, 1, gp.sched.bp, gp.stack.lo, gp.stack.hi)
 }
 
 // syscopeRetakeMark runs in sysmon's retake as it takes the P of gp, in
@@ -372,7 +453,7 @@ func syscopeRetakeMark(gp *g) {
 		syscopeXadd64(&syscopeStackFind(syscopeKeyNone, &r.pcs, n).retakes, 1)
 		return
 	}
-	syscopeXadd64(&gp.syscopeMark, syscopeMarkRetake)
+	syscopeMarkAdd(gp, syscopeMarkRetake)
 	r.cause = uintptr(unsafe.Pointer(gp))
 }
 
@@ -438,23 +519,14 @@ func syscopeThread() {
 		return
 	}
 	if r.cause != 0 {
-		syscopeXadd64(&(*g)(unsafe.Pointer(r.cause)).syscopeMark, syscopeMarkThread)
+		syscopeMarkAdd((*g)(unsafe.Pointer(r.cause)), syscopeMarkThread)
 		return
 	}
 	var n int
 	if gp := mp.curg; gp == getg() {
 		n = syscopeWalkG(r, gp)
 	} else if gp != nil {
-		// On g0 above gp: mcall saved the return address into the
-		// function that called it, systemstack left it at sched.sp
-		// (sched.pc names systemstack_switch), and both saved that
-		// function's frame pointer.
-		pc := gp.sched.pc
-		if f := findfunc(pc); f.valid() && funcname(f) == "runtime.systemstack_switch" {
-			pc = *(*uintptr)(unsafe.Pointer(gp.sched.sp))
-		}
-		r.pcs[0] = pc
-		n = syscopeWalk(&r.pcs, 1, gp.sched.bp, gp.stack.lo, gp.stack.hi)
+		n = syscopeWalkSched(r, gp) // on g0 above gp, which is this M's
 	} else {
 		n = syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
 	}
@@ -462,11 +534,16 @@ func syscopeThread() {
 }
 
 // syscopeStacksCollect takes the snapshot of the table for the dump. It
-// runs in syscopeCollect, with sched.lock held and the world stopped, on
-// the exiting goroutine, and may run more than once. Goroutines still in
-// a system call, and those with marks not yet in the table, are unwound
-// here (gcallers: they are stopped), adding zero-count entries to the
-// table when their stack is new.
+// runs in syscopeCollect with the world stopped (syscope_read.go), on
+// the exiting or snapshotting goroutine, and may run more than once.
+// Goroutines still in a system call, and those with marks not yet in the
+// table, are unwound here, adding zero-count entries to the table when
+// their stack is new. A goroutine's stack is read only under its _Gscan
+// bit, which the collector takes as the GC's suspendG does for a
+// goroutine that is not running: while it is held the goroutine cannot
+// leave _Gsyscall, be readied or run (casgstatus waits), so its frames
+// stay where they are. One it cannot take goes to the stack of no
+// frames, so the totals still hold.
 //
 // A dump taken as the program crashes (a throw, a fatal signal: the world
 // is not stopped, and the dump may run on g0 or the signal stack, where
@@ -488,12 +565,12 @@ func syscopeStacksCollect() {
 		s.inflight = 0
 	}
 	me := getg()
-	n := int(allglen)
+	n := int(syscopeLoad64((*uint64)(unsafe.Pointer(&allglen))))
 	for i := 0; i < n; i++ {
 		gp := allgs[i]
 		st := readgstatus(gp) &^ _Gscan
 		in := st == _Gsyscall && !(gp.m != nil && syscopeInC(gp.m))
-		mark := syscopeLoad64(&gp.syscopeMark)
+		mark := syscopeMarkPeek(gp)
 		if !in && mark == 0 {
 			continue
 		}
@@ -506,19 +583,37 @@ func syscopeStacksCollect() {
 		case !safe:
 		case gp == me:
 			k = callers(1, syscopeStksBuf[:])
-		case st == _Grunning || st == _Gdead:
-			// Not stopped: its stack is not ours to read.
+		case st == _Grunnable || st == _Gwaiting || st == _Gsyscall:
+			if castogscanstatus(gp, st, st|_Gscan) {
+				k = gcallers(gp, 0, syscopeStksBuf[:])
+				casfrom_Gscanstatus(gp, st|_Gscan, st)
+			}
 		default:
-			k = gcallers(gp, 0, syscopeStksBuf[:])
+			// Running, dead or being scanned: its stack is not ours to read.
 		}
-		e := syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded)
-		s := &syscopeStksSnap[(uintptr(unsafe.Pointer(e))-uintptr(unsafe.Pointer(&syscopeStks[0])))/unsafe.Sizeof(syscopeStks[0])]
-		s.lost += mark & syscopeMarkMask
-		s.retakes += mark / syscopeMarkRetake & syscopeMarkMask
-		s.threads += mark / syscopeMarkThread & syscopeMarkMask
-		if in {
-			s.inflight++
+		syscopeStkAdd(syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded), mark, in)
+	}
+	// Marks in released entries and the spill: on no stack.
+	spill := syscopeLoad64(&syscopeMarkSpill)
+	for i := range syscopeMarks {
+		e := &syscopeMarks[i]
+		if syscopeLoad64(&e.g) == 0 {
+			spill += syscopeLoad64(&e.mark)
 		}
+	}
+	if spill != 0 {
+		syscopeStkAdd(syscopeStackFind(syscopeKeyNone, &syscopeStksBuf, 0), spill, false)
+	}
+}
+
+// syscopeStkAdd adds a mark, and a call in flight, to e's snapshot.
+func syscopeStkAdd(e *syscopeStk, mark uint64, in bool) {
+	s := &syscopeStksSnap[(uintptr(unsafe.Pointer(e))-uintptr(unsafe.Pointer(&syscopeStks[0])))/unsafe.Sizeof(syscopeStks[0])]
+	s.lost += mark & syscopeMarkMask
+	s.retakes += mark / syscopeMarkRetake & syscopeMarkMask
+	s.threads += mark / syscopeMarkThread & syscopeMarkMask
+	if in {
+		s.inflight++
 	}
 }
 

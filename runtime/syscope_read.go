@@ -1,0 +1,186 @@
+//go:build ignore
+
+// Reading syscope's state while the program runs. Every reader follows
+// the rules below; a new reader (a live profile, say) states which ones
+// it uses, here.
+//
+// What is read, and under which guarantee:
+//
+//   - Per-M counters (m.syscopeEv, the record's slots and runtime-site
+//     counts) are written by their own thread with plain stores and read
+//     by others with plain 64-bit loads, atomic on amd64. A read may
+//     miss the latest call; it never sees a torn value.
+//   - A slot's figures move to the global table when the slot is evicted
+//     (syscopeFlush) on the wrapper's thread, which may be running: a
+//     thread in a system call keeps running through a stop-the-world. A
+//     fold that reads the globals and then the slots would miss figures
+//     moved between the two reads, and that is how calls went missing
+//     from their trap and showed in "unknown". Every flush is bracketed
+//     by syscopeFlushStart and syscopeFlushDone; a fold is clean when no
+//     flush started after the first flush still in progress at its start
+//     (syscopeFoldClean), and a reader that needs exact figures folds again
+//     until it is.
+//   - allm is walked under sched.lock, which keeps Ms from leaving it
+//     (mexit folds the M into the globals under the same lock). allgs is
+//     walked under allglock, or with the world stopped.
+//   - A goroutine's stack is read only while it cannot run: its own
+//     (callers), or another's under that goroutine's _Gscan bit, taken
+//     with castogscanstatus from _Grunnable, _Gwaiting or _Gsyscall as
+//     the GC's suspendG does, or from the state mcall saved on the
+//     goroutine's own M before it is queued (syscopeSlowMark). A reader
+//     never unwinds a goroutine without one of these.
+//
+// The readers:
+//
+//   - metrics.Read (syscope_metrics.go): counters only, never stacks;
+//     the world runs. sched.lock for allm, allglock for allgs, folded
+//     again until clean (a few tries; the metrics keep each counter's
+//     largest value, so a Read never goes down). Its own buffer: it
+//     never touches the dump's syscopeSnap.
+//   - A snapshot and the exit dump (syscopeCollectConsistent): the world
+//     is stopped, so no goroutine runs user code and none is created;
+//     threads still in system calls run their exit paths, and the fold
+//     is retried until it is clean and the books balance. Stacks are
+//     read under the _Gscan bit (syscopeStacksCollect).
+//   - A crash dump (syscopeAtCrash): no lock may be taken and nothing
+//     allocated; one fold, marked "consistent": false, and no other
+//     goroutine's stack (what it would unwind goes to a stack of no
+//     frames).
+
+package runtime
+
+import "unsafe"
+
+// syscopeFlushStart and syscopeFlushDone count the slot flushes begun and
+// finished (syscopeFlush), with atomics.
+var syscopeFlushStart, syscopeFlushDone uint64
+
+// syscopeFoldBegin returns what syscopeFoldClean needs: the flushes
+// finished before a fold starts.
+//
+//go:nosplit
+func syscopeFoldBegin() uint64 { return syscopeLoad64(&syscopeFlushDone) }
+
+// syscopeFoldClean reports whether no flush overlapped the fold that
+// began with done: every flush started by now had finished by then.
+//
+//go:nosplit
+func syscopeFoldClean(done uint64) bool { return syscopeLoad64(&syscopeFlushStart) == done }
+
+// syscopeCollect folds the globals and every live M into syscopeSnap, and
+// the stack table into its snapshot, and reports whether the fold was
+// clean. The caller holds sched.lock with the world stopped, or is the
+// crash hook, which holds nothing (syscopeStacksCollect then reads no
+// stack).
+func syscopeCollect() bool {
+	done := syscopeFoldBegin()
+	s := &syscopeSnap
+	s.ev = syscopeGlobalEv
+	s.stat = syscopeGlobal
+	s.rt = syscopeRtGlobal
+	s.open = 0
+	for mp := allm; mp != nil; mp = mp.alllink {
+		for i := range mp.syscopeEv {
+			s.ev[i] += mp.syscopeEv[i]
+		}
+		if mp.syscopeOpen && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
+			s.open++
+		}
+		r := mp.syscope
+		if r == nil {
+			continue
+		}
+		for i := range r.rt {
+			s.rt[i] += r.rt[i]
+		}
+		for i := range r.slots {
+			sl := &r.slots[i]
+			calls := syscopeSlotCalls(sl)
+			if calls == 0 {
+				continue
+			}
+			st := &s.stat[syscopeSlotPath(sl.key)][syscopeSlotTrap(sl.key)]
+			st.calls += calls
+			st.errors += sl.errors
+			st.eintr += sl.eintr
+			st.total += sl.total
+			st.long += sl.long
+			if m := sl.max; m > st.max {
+				st.max = m
+			}
+			if lm := sl.longMax; lm > st.longMax {
+				st.longMax = lm
+				st.longPC = sl.longPC
+			}
+			for b := range sl.hist {
+				st.hist[b] += sl.hist[b]
+			}
+		}
+	}
+	clean := syscopeFoldClean(done)
+	s.inflight = syscopeInflight()
+	syscopeStacksCollect()
+	return clean
+}
+
+// syscopeSlotPath and syscopeSlotTrap split a slot's key.
+//
+//go:nosplit
+func syscopeSlotPath(key uint64) int {
+	if key&syscopeRawBit != 0 {
+		return syscopePathRaw
+	}
+	return syscopePathSyscall
+}
+
+//go:nosplit
+func syscopeSlotTrap(key uint64) uint64 {
+	t := key &^ (syscopeRawBit | syscopeProfBit)
+	if t >= syscopeTraps {
+		t = syscopeTraps - 1
+	}
+	return t
+}
+
+// syscopeInflight counts the goroutines in _Gsyscall now, read from their
+// state and not derived from the counters, so that the conservation
+// check means something. The caller keeps allgs still (the world
+// stopped, or allglock).
+func syscopeInflight() uint64 {
+	var n uint64
+	k := int(syscopeLoad64((*uint64)(unsafe.Pointer(&allglen))))
+	for i := 0; i < k; i++ {
+		gp := allgs[i]
+		if readgstatus(gp)&^_Gscan != _Gsyscall {
+			continue
+		}
+		// From go1.21 a C thread keeps its extra M between callbacks, its
+		// goroutine left in _Gsyscall: in C, not in a syscall. Its first
+		// callback exited a syscall that was never entered (needm) and
+		// its last entered one that the M's return to C ends.
+		if mp := gp.m; mp != nil && syscopeInC(mp) {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// syscopeCollectConsistent collects the snapshot with the world stopped,
+// letting the goroutines already leaving a system call finish their exit
+// path (they park for want of a P) until the fold is clean and the books
+// balance.
+func syscopeCollectConsistent() bool {
+	for try := 0; try < 2000; try++ {
+		if try > 0 {
+			usleep(50)
+		}
+		lock(&sched.lock)
+		clean := syscopeCollect()
+		unlock(&sched.lock)
+		if clean && syscopeConserved() {
+			return true
+		}
+	}
+	return false
+}
