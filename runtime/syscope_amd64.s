@@ -144,9 +144,12 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // leaves it in CX. The call is on the syscall path when gp is in
 // _Gsyscall (inside the entersyscall of syscall.Syscall), and on the raw
 // path otherwise. The status's low byte is compared: a concurrent stack
-// scan may have set _Gscan (0x1000). Claiming the entry closes it
-// (m.syscopeOpen), so the dump can tell a goroutine in flight before its
-// SYSCALL returned from one after. Every M has a record while syscopeOn
+// scan may have set _Gscan (0x1000). Claiming the entry moves it from
+// open (1) to recording (2) in m.syscopeOpen, and SYSCOPE_CLOSE ends the
+// recording (0) once every figure of the call is in its slot, so the
+// dump can tell a goroutine in flight before its SYSCALL returned from
+// one after, and a fold that met a call half recorded takes it again
+// (syscope_read.go). Every M has a record while syscopeOn
 // is set (syscopeInit gives m0 its record before setting it; allocm gives
 // the others theirs), and no wrapper runs on an M after mexit has dropped
 // its record, so the record is not tested for nil. The slot is the
@@ -156,13 +159,23 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	g_m(gp), DX \
 	CMPB	g_atomicstatus(gp), $const__Gsyscall \
 	JNE	raw \
-	MOVB	$0, m_syscopeOpen(DX) \
+	MOVB	$2, m_syscopeOpen(DX) \
 	MOVQ	m_syscope(DX), CX \
 	IMUL3Q	$syscopeSlot__size, R12, DX \
 	ANDQ	$((const_syscopeSlots-1)*syscopeSlot__size), DX \
 	LEAQ	syscopeM_slots(CX)(DX*1), CX \
 	CMPQ	syscopeSlot_key(CX), R12 \
 	JNE	evict
+
+// SYSCOPE_CLOSE(r) ends a claim's recording on the current M, using r:
+// it leaves an M whose entry no claim took (the raw path) alone.
+#define SYSCOPE_CLOSE(r) \
+	get_tls(r) \
+	MOVQ	g(r), r \
+	MOVQ	g_m(r), r \
+	CMPB	m_syscopeOpen(r), $2 \
+	JNE	2(PC) \
+	MOVB	$0, m_syscopeOpen(r)
 
 // SYSCOPE_TIMED adds a call of AX ticks to slot CX. The bucket is the
 // index of the top set bit (see the dump); BSRQ leaves a zero AX alone,
@@ -339,6 +352,7 @@ record:
 	JCC	failed
 	MOVQ	R11, AX			// r1
 	MOVQ	$0, CX			// errno
+	SYSCOPE_CLOSE(DX)
 	RET
 failed:
 	INCQ	syscopeSlot_errors(CX)
@@ -349,6 +363,7 @@ failed:
 	NEGQ	CX			// errno
 	MOVQ	$-1, AX			// r1
 	MOVQ	$0, BX			// r2
+	SYSCOPE_CLOSE(DX)
 	RET
 	SYSCOPE_RAW(0)
 
@@ -405,13 +420,15 @@ record: \
 
 #define SYSCOPE_ABI0_OK(r1) \
 	MOVQ	R11, r1(SP) \
-	MOVQ	$0, (r1+16)(SP)
+	MOVQ	$0, (r1+16)(SP) \
+	SYSCOPE_CLOSE(CX)
 
 #define SYSCOPE_ABI0_ERR(r1) \
 	SYSCOPE_ABI0_FAILED \
 	MOVQ	$-1, r1(SP) \
 	MOVQ	$0, (r1+8)(SP) \
-	MOVQ	R11, (r1+16)(SP)
+	MOVQ	R11, (r1+16)(SP) \
+	SYSCOPE_CLOSE(CX)
 
 // func syscopeRecSyscall for syscall.Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecSyscall(SB),NOSPLIT|NOFRAME,$0-0
@@ -498,6 +515,7 @@ record:
 	JCC	failed
 timed:
 	SYSCOPE_TIMED
+	SYSCOPE_CLOSE(CX)
 	POPQ	DX
 	MOVQ	R11, AX
 	RET

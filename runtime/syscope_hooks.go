@@ -86,7 +86,7 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 // embedded in m itself, where every hook reaches them with one load:
 //
 //	syscopeEv [syscopeNumEvents]uint64 // written only by the M's own thread
-//	syscopeOpen bool // see syscopeEnter
+//	syscopeOpen uint8 // see syscopeEnter: 0 closed, 1 open, 2 recording
 //
 // Every hook tests syscopeOn first: one branch when SYSCOPE=off.
 type syscopeM struct {
@@ -283,7 +283,7 @@ func syscopeEnter(gp *g) {
 	if syscopeOn {
 		mp := gp.m
 		mp.syscopeEv[syscopeEvEnter]++
-		mp.syscopeOpen = true
+		mp.syscopeOpen = 1
 	}
 }
 
@@ -294,7 +294,7 @@ func syscopeEnterBlock() {
 	if syscopeOn {
 		mp := getg().m
 		mp.syscopeEv[syscopeEvEnterBlock]++
-		mp.syscopeOpen = false
+		mp.syscopeOpen = 0
 	}
 }
 
@@ -306,7 +306,7 @@ func syscopeCgo() {
 	if syscopeOn {
 		mp := getg().m
 		mp.syscopeEv[syscopeEvEnterCgo]++
-		mp.syscopeOpen = false
+		mp.syscopeOpen = 0
 		if syscopeProf {
 			mp.syscope.key = syscopeKeyNone
 		}

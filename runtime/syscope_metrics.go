@@ -158,9 +158,13 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 		}
 	}
 	rt := syscopeRtGlobal
+	recording := false
 	for mp := allm; mp != nil; mp = mp.alllink {
 		for i := range mp.syscopeEv {
 			f.ev[i] += mp.syscopeEv[i]
+		}
+		if mp.syscopeOpen == 2 {
+			recording = true
 		}
 		r := mp.syscope
 		if r == nil {
@@ -181,7 +185,7 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 			}
 		}
 	}
-	clean := syscopeFoldClean(done)
+	clean := syscopeFoldClean(done) && !recording
 	var calls, eintr uint64
 	for i := range rt {
 		if !syscopeRtSite[i].vdso {

@@ -19,7 +19,8 @@
 //     by syscopeFlushStart and syscopeFlushDone; a fold is clean when no
 //     flush started after the first flush still in progress at its start
 //     (syscopeFoldClean), and a reader that needs exact figures folds again
-//     until it is.
+//     until it is. Likewise a call between its claim and the last of its
+//     figures (m.syscopeOpen == 2, see SYSCOPE_CLAIM) makes a fold unclean.
 //   - allm is walked under sched.lock, which keeps Ms from leaving it
 //     (mexit folds the M into the globals under the same lock). allgs is
 //     walked under allglock, or with the world stopped.
@@ -79,12 +80,17 @@ func syscopeCollect() bool {
 	s.stat = syscopeGlobal
 	s.rt = syscopeRtGlobal
 	s.open = 0
+	recording := false
 	for mp := allm; mp != nil; mp = mp.alllink {
 		for i := range mp.syscopeEv {
 			s.ev[i] += mp.syscopeEv[i]
 		}
-		if mp.syscopeOpen && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
-			s.open++
+		if o := mp.syscopeOpen; o != 0 && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
+			if o == 2 {
+				recording = true // a call half in its slot
+			} else {
+				s.open++
+			}
 		}
 		r := mp.syscope
 		if r == nil {
@@ -117,7 +123,7 @@ func syscopeCollect() bool {
 			}
 		}
 	}
-	clean := syscopeFoldClean(done)
+	clean := syscopeFoldClean(done) && !recording
 	s.inflight = syscopeInflight()
 	syscopeStacksCollect()
 	return clean

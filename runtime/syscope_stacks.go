@@ -111,7 +111,6 @@ var (
 	syscopeProfTk uint64
 
 	syscopeStks          [syscopeStackCap + 1]syscopeStk
-	syscopeStksTruncated uint64
 	syscopeStksSnap      [syscopeStackCap + 1]syscopeStkSnap
 	syscopeStksBuf       [syscopeStackDepth]uintptr // the dump's unwinding buffer
 	syscopeProcBuf       [128]byte
@@ -308,7 +307,6 @@ func syscopeWalkG(r *syscopeM, gp *g) int {
 //go:nosplit
 func syscopeStackFind(key uint64, pcs *[syscopeStackDepth]uintptr, n int) *syscopeStk {
 	if n&syscopeStkCount == 0 { // nothing to unwind: counted, but on no stack
-		syscopeStore64(&syscopeStksTruncated, 1)
 		return &syscopeStks[syscopeStackCap]
 	}
 	h := key*0x9e3779b97f4a7c15 ^ uint64(n)
@@ -353,7 +351,6 @@ probe:
 		}
 		return e
 	}
-	syscopeStore64(&syscopeStksTruncated, 1)
 	return &syscopeStks[syscopeStackCap]
 }
 
@@ -575,7 +572,7 @@ func syscopeStacksCollect() {
 			continue
 		}
 		key := uint64(syscopeKeyNone)
-		if safe && in && gp.m != nil && gp.m.syscopeOpen {
+		if safe && in && gp.m != nil && gp.m.syscopeOpen != 0 {
 			key = syscopeInflightTrapOnce(gp.m)
 		}
 		k := 0
@@ -583,13 +580,8 @@ func syscopeStacksCollect() {
 		case !safe:
 		case gp == me:
 			k = callers(1, syscopeStksBuf[:])
-		case st == _Grunnable || st == _Gwaiting || st == _Gsyscall:
-			if castogscanstatus(gp, st, st|_Gscan) {
-				k = gcallers(gp, 0, syscopeStksBuf[:])
-				casfrom_Gscanstatus(gp, st|_Gscan, st)
-			}
 		default:
-			// Running, dead or being scanned: its stack is not ours to read.
+			k = syscopeScanCallers(gp)
 		}
 		syscopeStkAdd(syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded), mark, in)
 	}
@@ -604,6 +596,27 @@ func syscopeStacksCollect() {
 	if spill != 0 {
 		syscopeStkAdd(syscopeStackFind(syscopeKeyNone, &syscopeStksBuf, 0), spill, false)
 	}
+}
+
+// syscopeScanCallers unwinds gp into syscopeStksBuf under its _Gscan bit,
+// if it is not running: a goroutine leaving its system call through a
+// stopped world changes state a few times on its way to park, so a lost
+// race is tried again.
+func syscopeScanCallers(gp *g) int {
+	for try := 0; try < 100; try++ {
+		switch st := readgstatus(gp); st {
+		case _Grunnable, _Gwaiting, _Gsyscall:
+			if castogscanstatus(gp, st, st|_Gscan) {
+				k := gcallers(gp, 0, syscopeStksBuf[:])
+				casfrom_Gscanstatus(gp, st|_Gscan, st)
+				return k
+			}
+		case _Grunning, _Gdead:
+			return 0 // not ours to read
+		}
+		osyield()
+	}
+	return 0
 }
 
 // syscopeStkAdd adds a mark, and a call in flight, to e's snapshot.
@@ -705,7 +718,10 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 	syscopeS(`,"capacity":`)
 	syscopeU(syscopeStackCap)
 	syscopeS(`,"truncated":`)
-	if syscopeLoad64(&syscopeStksTruncated) != 0 {
+	// The stack that collects what did not fit, or had no frames, is in
+	// this snapshot exactly when it has counts: an earlier fold of the
+	// same dump may have used it and a later one not.
+	if t := &syscopeStksSnap[syscopeStackCap]; *t != (syscopeStkSnap{}) {
 		syscopeS("true")
 	} else {
 		syscopeS("false")
