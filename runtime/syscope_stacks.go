@@ -110,10 +110,10 @@ var (
 	syscopeProfNs int64 = syscopeProfDefaultNs
 	syscopeProfTk uint64
 
-	syscopeStks          [syscopeStackCap + 1]syscopeStk
-	syscopeStksSnap      [syscopeStackCap + 1]syscopeStkSnap
-	syscopeStksBuf       [syscopeStackDepth]uintptr // the dump's unwinding buffer
-	syscopeProcBuf       [128]byte
+	syscopeStks     [syscopeStackCap + 1]syscopeStk
+	syscopeStksSnap [syscopeStackCap + 1]syscopeStkSnap
+	syscopeStksBuf  [syscopeStackDepth]uintptr // the dump's unwinding buffer
+	syscopeProcBuf  [128]byte
 
 	// syscopeMarks holds the marks of goroutines whose Ps sysmon took, by
 	// g: g is the *g as an integer (gs are never freed, so an entry never
