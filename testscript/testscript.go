@@ -17,15 +17,19 @@
 //	                                OP is == != >= <= > <; N is a number, @file
 //	                                holding one, another KEY, or a sum of
 //	                                these joined by + (calls+enter_cgo)
-//	strace out.txt dump NAME...     each NAME has the same calls in the
-//	                                `strace -f -c -o out.txt` table as the dump
-//	                                over all paths, and the same errors when the
-//	                                runtime (which counts no errors) made none;
-//	                                NAME "*" means every name in either;
-//	                                NAME+N: strace counts N more; NAME>=: at
-//	                                least the dump's; "uncounted": NAME>= for
-//	                                each call C code makes in a cgo binary
-//	                                (report.Uncounted), whose dump must say so
+//	strace log dump NAME...         for each NAME, the calls `strace -f -o log`
+//	                                saw finish before the dump's secure-mode
+//	                                check (getuid) <= the dump's calls over all
+//	                                paths <= the calls it saw begin before the
+//	                                dump opened its file, and so for errors
+//	                                where the runtime (which counts no errors)
+//	                                made none; no slack. NAME "*" means every
+//	                                name in either; the execve that started the
+//	                                process is strace's alone; "uncounted": no
+//	                                lower bound for the calls C code makes in a
+//	                                cgo binary (report.Uncounted), whose dump
+//	                                must say so; c:NAME=N: the program's C code
+//	                                makes N calls of NAME before the dump
 //	exitcode N prog [args...]       runs prog like exec and requires exit status N
 //	                                (exec's ! accepts any failure)
 //	need program...                 fails, naming what is missing, unless every
@@ -72,7 +76,6 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
-	"maps"
 	"os"
 	"os/exec"
 	"os/user"
@@ -86,7 +89,6 @@ import (
 	"github.com/syscope/syscope/dump/metric"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
-	"github.com/syscope/syscope/report"
 )
 
 // Cmds are the script commands syscope adds. Keep sorted by name.
@@ -269,130 +271,6 @@ func cmdNeed(ts *testscript.TestScript, neg bool, args []string) {
 	if len(missing) > 0 {
 		ts.Fatalf("need: this scenario needs %s, not found on PATH; install it (CI does)", strings.Join(missing, " and "))
 	}
-}
-
-func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
-	if neg {
-		ts.Fatalf("unsupported: ! strace")
-	}
-	if len(args) < 3 {
-		ts.Fatalf("usage: strace out.txt dump NAME...|* [NAME+N|NAME>=|uncounted]...")
-	}
-	table := map[string][2]int64{}
-	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
-		f := strings.Fields(line)
-		// % time, seconds, usecs/call, calls, [errors], syscall
-		if len(f) < 5 || f[0] == "%" || strings.HasPrefix(f[0], "-") || f[len(f)-1] == "total" {
-			continue
-		}
-		calls, err := strconv.ParseInt(f[3], 10, 64)
-		if err != nil {
-			continue
-		}
-		var errs int64
-		if len(f) == 6 {
-			errs, _ = strconv.ParseInt(f[4], 10, 64)
-		}
-		table[f[len(f)-1]] = [2]int64{calls, errs}
-	}
-	d, err := dump.Read(ts.MkAbs(args[1]))
-	ts.Check(err)
-
-	// Exceptions: NAME+N means strace counts exactly N calls more than the
-	// dump; NAME>= means at least as many, less what the runtime path can
-	// count that strace never sees: a runtime site counts before its
-	// SYSCALL (so that calls which never return count), and a thread that
-	// counted before the snapshot but had not made its call when
-	// exit_group ended the process adds one. That is at most one per
-	// thread (m0 and every thread_create), and only runtime-path calls.
-	// NAME may be a|b, summing both.
-	type rule struct {
-		extra   int64
-		atLeast bool
-	}
-	rules := map[string]rule{}
-	var names []string
-	for _, a := range args[2:] {
-		if a == "uncounted" {
-			// The calls of C code, which the dump says it leaves out.
-			if len(d.Uncounted) == 0 {
-				ts.Fatalf("strace: %s has no \"uncounted\" parts: not a cgo binary's dump", args[1])
-			}
-			for _, n := range report.UncountedNames() {
-				rules[n] = rule{atLeast: true}
-				if !slices.Contains(names, n) {
-					names = append(names, n)
-				}
-			}
-		} else if n, ok := strings.CutSuffix(a, ">="); ok {
-			rules[n] = rule{atLeast: true}
-			names = append(names, n)
-		} else if n, k, ok := strings.Cut(a, "+"); ok {
-			extra, err := strconv.ParseInt(k, 10, 64)
-			ts.Check(err)
-			rules[n] = rule{extra: extra}
-			names = append(names, n)
-		} else {
-			names = append(names, a)
-		}
-	}
-	if i := slices.Index(names, "*"); i >= 0 {
-		set := map[string]bool{}
-		for n := range table {
-			set[n] = true
-		}
-		for n := range d.Instructions() {
-			set[n] = true
-		}
-		for _, n := range names {
-			for _, m := range strings.Split(n, "|") {
-				delete(set, m)
-			}
-		}
-		names = append(slices.Delete(names, i, i+1), slices.Sorted(maps.Keys(set))...)
-	}
-	if !d.Has("thread_create") {
-		ts.Fatalf("strace: %s has no thread_create event, so the runtime calls cut off by exit cannot be bounded", args[1])
-	}
-	threads := 1 + int64(d.Events["thread_create"])
-	var bad []string
-	for _, name := range names {
-		var calls, errs, rt, st, stErrs int64
-		for _, n := range strings.Split(name, "|") {
-			c, err := value(d, n+".all.calls")
-			ts.Check(err)
-			e, err := value(d, n+".all.errors")
-			ts.Check(err)
-			r, err := value(d, n+".runtime.calls")
-			ts.Check(err)
-			calls, errs, rt = calls+c, errs+e, rt+r
-			st, stErrs = st+table[n][0], stErrs+table[n][1]
-		}
-		r := rules[name]
-		slack := min(rt, threads)
-		switch {
-		case r.atLeast && st < calls-slack:
-			bad = append(bad, fmt.Sprintf("%s: strace counts %d calls, fewer than the dump's %d less %d runtime calls cut off by exit", name, st, calls, slack))
-		case !r.atLeast && st != calls+r.extra:
-			bad = append(bad, fmt.Sprintf("%s: strace counts %d calls, dump %d%s", name, st, calls, plusN(r.extra)))
-		case !r.atLeast && rt == 0 && stErrs != errs:
-			bad = append(bad, fmt.Sprintf("%s: strace counts %d errors, dump %d", name, stErrs, errs))
-		case r.atLeast:
-			ts.Logf("strace: %s: %d calls, dump %d (at most as many, plus up to %d runtime calls cut off by exit)", name, st, calls, slack)
-		default:
-			ts.Logf("strace: %s: %d calls, dump %d%s", name, st, calls, plusN(r.extra))
-		}
-	}
-	if len(bad) > 0 {
-		ts.Fatalf("strace: %s", strings.Join(bad, "\n"))
-	}
-}
-
-func plusN(n int64) string {
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" + %d", n)
 }
 
 func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {

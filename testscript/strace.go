@@ -1,0 +1,235 @@
+package testscript
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/report"
+)
+
+// An straceLog is what `strace -f -o FILE` wrote, as the events that
+// bound a dump's counts: where each call began and where it finished.
+// A call printed on one line began and finished there; one printed as
+// "<unfinished ...>" began there and finished at its "<... resumed>".
+type straceLog struct {
+	events []straceEvent
+}
+
+type straceEvent struct {
+	pid    string
+	name   string
+	begin  bool // the call began here
+	finish bool // the call finished here
+	err    bool // it finished failing (= -1)
+	line   string
+}
+
+var (
+	straceCall    = regexp.MustCompile(`^(?:(\d+) +)?([a-z0-9_]+)\(`)
+	straceResumed = regexp.MustCompile(`^(?:(\d+) +)?<\.\.\. ([a-z0-9_]+) resumed>`)
+	straceResult  = regexp.MustCompile(` = (-1|\?|[^ ]+)`)
+)
+
+func parseStrace(text string) *straceLog {
+	l := &straceLog{}
+	for _, line := range strings.Split(text, "\n") {
+		var e straceEvent
+		if m := straceResumed.FindStringSubmatch(line); m != nil {
+			e = straceEvent{pid: m[1], name: m[2], finish: true}
+		} else if m := straceCall.FindStringSubmatch(line); m != nil {
+			e = straceEvent{pid: m[1], name: m[2], begin: true, finish: !strings.HasSuffix(line, "<unfinished ...>")}
+		} else {
+			continue // a signal, an exit, a blank line
+		}
+		if e.finish {
+			if r := straceResult.FindAllStringSubmatch(line, -1); len(r) > 0 {
+				e.err = r[len(r)-1][1] == "-1"
+			}
+		}
+		e.line = line
+		l.events = append(l.events, e)
+	}
+	return l
+}
+
+// cut finds the final dump's snapshot in the log: it falls between the
+// exiting goroutine's secure-mode check (getuid, begun at index lo) and
+// its open of the dump's temporary file (begun at index hi).
+func (l *straceLog) cut() (lo, hi int, err error) {
+	hi = -1
+	for i, e := range l.events {
+		if e.begin && e.name == "openat" && strings.Contains(e.line, ".syscope-tmp.") {
+			hi = i
+		}
+	}
+	if hi < 0 {
+		return 0, 0, fmt.Errorf("no open of a .syscope-tmp. file in the log: run strace -f -o FILE (not -c) on a program that writes a dump")
+	}
+	for i := hi - 1; i >= 0; i-- {
+		if e := l.events[i]; e.begin && e.name == "getuid" && e.pid == l.events[hi].pid {
+			return i, hi, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("no getuid (the dump's secure-mode check) before the open of its temporary file, on thread %s", l.events[hi].pid)
+}
+
+// straceBounds are, for one name, the calls (and failing calls) strace
+// saw finish before the snapshot could have begun, and those it saw
+// begin before the snapshot had surely ended.
+type straceBounds struct {
+	lo, hi       int64
+	errLo, errHi int64
+}
+
+func (l *straceLog) bounds(lo, hi int) map[string]*straceBounds {
+	b := map[string]*straceBounds{}
+	get := func(n string) *straceBounds {
+		if b[n] == nil {
+			b[n] = &straceBounds{}
+		}
+		return b[n]
+	}
+	// A call's begin and its failure are known at different lines: pair
+	// them per thread.
+	begun := map[string]int{} // pid -> index of the call it has begun
+	for i, e := range l.events {
+		if e.begin {
+			begun[e.pid] = i
+		}
+		if !e.finish {
+			continue
+		}
+		start, ok := begun[e.pid]
+		if !ok {
+			start = i
+		}
+		s := get(e.name)
+		if i < lo {
+			s.lo++
+			if e.err {
+				s.errLo++
+			}
+		}
+		if start < hi && e.err {
+			s.errHi++
+		}
+	}
+	for _, e := range l.events[:hi] {
+		if e.begin {
+			get(e.name).hi++
+		}
+	}
+	// A call that began before hi and never finished (exit_group ended
+	// its thread) counts in hi only, as it should: the runtime's own
+	// sites count before their SYSCALL.
+	return b
+}
+
+// cmdStrace compares a dump with `strace -f -o FILE`'s log of the same
+// run, exactly: for every name, the calls strace saw finish before the
+// dump's secure-mode check <= the dump's calls over all paths <= the
+// calls strace saw begin before the dump opened its file. The same for
+// failing calls, where the runtime path (which counts no errors) made
+// none. Two kinds of call are seen by one side only, each for a reason:
+// the execve that started the process (before the runtime ran: strace
+// only), and in a cgo binary the calls C code makes (report.Uncounted,
+// which the dump must say it leaves out: no lower bound). A scenario
+// whose own C code makes a known number of calls says so with
+// c:NAME=N: strace's bounds for NAME, less N, both before the snapshot.
+func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! strace")
+	}
+	if len(args) < 3 {
+		ts.Fatalf("usage: strace log dump NAME...|* [uncounted] [c:NAME=N]...")
+	}
+	l := parseStrace(ts.ReadFile(args[0]))
+	lo, hi, err := l.cut()
+	if err != nil {
+		ts.Fatalf("strace: %s: %v", args[0], err)
+	}
+	ts.Logf("strace: the snapshot falls between log lines %q and %q", l.events[lo].line, l.events[hi].line)
+	b := l.bounds(lo, hi)
+	if len(l.events) > 0 && l.events[0].name == "execve" && l.events[0].begin {
+		// The exec that started the process, before the runtime ran.
+		s := b["execve"]
+		s.hi--
+		if l.events[0].finish && lo > 0 {
+			s.lo--
+		}
+	}
+	d, err := dump.Read(ts.MkAbs(args[1]))
+	ts.Check(err)
+	noLower := map[string]bool{}
+	var names []string
+	for _, a := range args[2:] {
+		if c, ok := strings.CutPrefix(a, "c:"); ok {
+			name, n, ok := strings.Cut(c, "=")
+			k, err := strconv.ParseInt(n, 10, 64)
+			if !ok || err != nil || b[name] == nil {
+				ts.Fatalf("strace: %q: want c:NAME=N, with NAME a call in the log", a)
+			}
+			b[name].lo -= k
+			b[name].hi -= k
+			names = append(names, name)
+			continue
+		}
+		switch a {
+		case "uncounted":
+			if len(d.Uncounted) == 0 {
+				ts.Fatalf("strace: %s has no \"uncounted\" parts: not a cgo binary's dump", args[1])
+			}
+			for _, n := range report.UncountedNames() {
+				noLower[n] = true
+			}
+		case "*":
+			set := map[string]bool{}
+			for n := range b {
+				set[n] = true
+			}
+			for n := range d.Instructions() {
+				set[n] = true
+			}
+			names = append(names, slices.Sorted(maps.Keys(set))...)
+		default:
+			if strings.ContainsAny(a, "+>=|") {
+				ts.Fatalf("strace: %q: the bounds are exact; there is no slack to give", a)
+			}
+			names = append(names, a)
+		}
+	}
+	var bad []string
+	for _, name := range slices.Compact(slices.Sorted(slices.Values(names))) {
+		calls, err := value(d, name+".all.calls")
+		ts.Check(err)
+		errs, err := value(d, name+".all.errors")
+		ts.Check(err)
+		rt, err := value(d, name+".runtime.calls")
+		ts.Check(err)
+		s := b[name]
+		if s == nil {
+			s = &straceBounds{}
+		}
+		low, why := s.lo, ""
+		if noLower[name] {
+			low, why = 0, " (C code's calls are not counted)"
+		}
+		switch {
+		case calls < low || calls > s.hi:
+			bad = append(bad, fmt.Sprintf("%s: dump %d calls, strace saw %d finish before the snapshot and %d begin before it ended%s", name, calls, s.lo, s.hi, why))
+		case rt == 0 && !noLower[name] && (errs < s.errLo || errs > s.errHi):
+			bad = append(bad, fmt.Sprintf("%s: dump %d errors, strace saw %d fail before the snapshot and %d begun before it ended fail", name, errs, s.errLo, s.errHi))
+		default:
+			ts.Logf("strace: %s: %d <= dump %d <= %d%s", name, s.lo, calls, s.hi, why)
+		}
+	}
+	if len(bad) > 0 {
+		ts.Fatalf("strace: %s", strings.Join(bad, "\n"))
+	}
+}
