@@ -99,7 +99,7 @@ func Table(d *dump.Dump) []Row {
 
 // Warning is a finding the report calls out under the table.
 type Warning struct {
-	Kind string `json:"kind"` // "raw_long", "eintr"
+	Kind string `json:"kind"` // "raw_long", "eintr", "unknown"
 	Trap int    `json:"trap"`
 	Name string `json:"name"`
 	Text string `json:"text"`
@@ -144,9 +144,20 @@ func sortedSyscalls(d *dump.Dump) []dump.Syscall {
 // Warnings returns the findings a reader must not miss: raw calls that
 // blocked while holding a P (the scheduler was never told, so that P ran
 // nothing else), and raw calls cut short by EINTR, which the runtime's
-// preemption signals cause and which the caller must handle.
+// preemption signals cause and which the caller must handle; and calls
+// in the unknown row, which no wrapper syscope instruments made.
 func Warnings(d *dump.Dump) []Warning {
 	var ws []Warning
+	for _, s := range d.Syscalls {
+		if s.Trap != -1 || s.Calls == 0 {
+			continue
+		}
+		ws = append(ws, Warning{Kind: "unknown", Trap: -1, Name: "unknown", Text: fmt.Sprintf(
+			"%d %s entered the scheduler's syscall state (entersyscall) through no wrapper syscope instruments, "+
+				"so their system call is not known: assembly of another package that calls entersyscall itself, "+
+				"such as golang.org/x/sys/unix's SyscallNoError; strace -f shows which calls they were",
+			s.Calls, plural(s.Calls, "call", "calls"))})
+	}
 	for _, s := range LongRaw(d) {
 		site := "an unknown site"
 		switch {

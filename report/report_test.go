@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,8 +164,12 @@ func TestWarnings(t *testing.T) {
 	if strings.Index(out, "raw futex call blocked") > strings.Index(out, "raw read calls blocked") {
 		t.Errorf("raw_long warnings not longest first")
 	}
-	if w := Warnings(load(t, "edge")); len(w) != 0 {
-		t.Errorf("edge fixture has warnings %v", w)
+	// The edge fixture's only finding: its unknown row, named.
+	if w := Warnings(load(t, "edge")); len(w) != 1 || w[0].Kind != "unknown" || !strings.HasPrefix(w[0].Text, "3 calls entered") {
+		t.Errorf("edge fixture's warnings = %v, want one for its 3 unknown calls", w)
+	}
+	if w := Warnings(load(t, "basic")); slices.ContainsFunc(w, func(w Warning) bool { return w.Kind == "unknown" }) {
+		t.Errorf("basic fixture, with no unknown row, warns of one")
 	}
 }
 
