@@ -40,9 +40,10 @@
 //     never touches the dump's syscopeSnap.
 //   - A snapshot and the exit dump (syscopeCollectConsistent): the world
 //     is stopped, so no goroutine runs user code and none is created;
-//     threads still in system calls run their exit paths, and the fold
-//     is retried until it is clean and the books balance. Stacks are
-//     read under the _Gscan bit (syscopeStacksCollect).
+//     threads still in system calls (and sysmon) run their exit paths,
+//     and the fold is retried until it is clean, the books balance and
+//     the stacks add up to their events. Stacks are read under the
+//     _Gscan bit (syscopeStacksCollect).
 //   - A crash dump (syscopeAtCrash): no lock may be taken and nothing
 //     allocated; one fold, marked "consistent": false, and no other
 //     goroutine's stack (what it would unwind goes to a stack of no
@@ -184,9 +185,34 @@ func syscopeCollectConsistent() bool {
 		lock(&sched.lock)
 		clean := syscopeCollect()
 		unlock(&sched.lock)
-		if clean && syscopeConserved() {
+		if clean && syscopeConserved() && syscopeStacksBalanced() {
 			return true
 		}
 	}
 	return false
+}
+
+// syscopeStacksBalanced reports whether the stacks' exact counts add up
+// to their events in the snapshot. Each is counted in two steps (the
+// event, then its stack: a slow exit charges its stack before it counts
+// its outcome, sysmon counts a retake before it marks its goroutine), and
+// sysmon and the threads leaving system calls run through a stopped
+// world, so a fold can fall between the two.
+func syscopeStacksBalanced() bool {
+	if !syscopeProf {
+		return true
+	}
+	var lost, retakes, threads uint64
+	for i := range syscopeStksSnap {
+		s := &syscopeStksSnap[i]
+		lost, retakes, threads = lost+s.lost, retakes+s.retakes, threads+s.threads
+	}
+	ev := &syscopeSnap.ev
+	var lostEv uint64
+	for _, i := range syscopeExitEvents {
+		if i != syscopeEvExitFastKept {
+			lostEv += ev[i]
+		}
+	}
+	return lost == lostEv && retakes == ev[syscopeEvSysmonRetake] && threads == ev[syscopeEvThreadCreate]
 }

@@ -60,7 +60,10 @@ func parseStrace(text string) *straceLog {
 
 // cut finds the final dump's snapshot in the log: it falls between the
 // exiting goroutine's secure-mode check (getuid, begun at index lo) and
-// its open of the dump's temporary file (begun at index hi).
+// its open of the dump's temporary file (begun at index hi). The two may
+// be on different threads (the goroutine runs on after the stopped
+// world), so the check is known by its sequence: a getuid whose thread
+// begins geteuid next, the last before the open.
 func (l *straceLog) cut() (lo, hi int, err error) {
 	hi = -1
 	for i, e := range l.events {
@@ -72,11 +75,20 @@ func (l *straceLog) cut() (lo, hi int, err error) {
 		return 0, 0, fmt.Errorf("no open of a .syscope-tmp. file in the log: run strace -f -o FILE (not -c) on a program that writes a dump")
 	}
 	for i := hi - 1; i >= 0; i-- {
-		if e := l.events[i]; e.begin && e.name == "getuid" && e.pid == l.events[hi].pid {
-			return i, hi, nil
+		e := l.events[i]
+		if !e.begin || e.name != "getuid" {
+			continue
+		}
+		for _, n := range l.events[i+1 : hi] {
+			if n.begin && n.pid == e.pid {
+				if n.name == "geteuid" {
+					return i, hi, nil
+				}
+				break
+			}
 		}
 	}
-	return 0, 0, fmt.Errorf("no getuid (the dump's secure-mode check) before the open of its temporary file, on thread %s", l.events[hi].pid)
+	return 0, 0, fmt.Errorf("no getuid then geteuid (the dump's secure-mode check) before the open of its temporary file")
 }
 
 // straceBounds are, for one name, the calls (and failing calls) strace

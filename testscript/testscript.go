@@ -4,7 +4,9 @@
 //
 // Commands (in addition to testscript's own):
 //
-//	dump file check                 conservation holds and the dump is consistent
+//	dump file check                 conservation holds, the dump is consistent
+//	                                and its stacks add up to its events; file
+//	                                may be a glob, every match checked
 //	dump file KEY OP N              KEY is a metric of package dump/metric: an
 //	                                event (enter, sysmon_retake, ...), a derived
 //	                                count (calls, the sum over the syscall path,
@@ -79,6 +81,7 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -113,18 +116,38 @@ func cmdDump(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 && len(args) != 4 {
 		ts.Fatalf("usage: dump file check | dump file KEY OP N")
 	}
-	d, err := dump.Read(ts.MkAbs(args[0]))
-	ts.Check(err)
 	if len(args) == 2 {
 		if args[1] != "check" {
 			ts.Fatalf("usage: dump file check")
 		}
-		ts.Check(d.Check())
-		if !d.Consistent {
-			ts.Fatalf("dump is not consistent")
+		files := []string{ts.MkAbs(args[0])}
+		if strings.ContainsAny(args[0], "*?[") {
+			var err error
+			files, err = filepath.Glob(ts.MkAbs(args[0]))
+			ts.Check(err)
+			if len(files) == 0 {
+				ts.Fatalf("dump: no file matches %s", args[0])
+			}
 		}
+		for _, f := range files {
+			d, err := dump.Read(f)
+			ts.Check(err)
+			if err := d.Check(); err != nil {
+				ts.Fatalf("dump: %s: %v", f, err)
+			}
+			if !d.Consistent {
+				ts.Fatalf("dump: %s is not consistent", f)
+			}
+			var absent *dump.AbsentError
+			if err := d.CheckStacks(); err != nil && !errors.Is(err, dump.ErrNoStacks) && !errors.As(err, &absent) {
+				ts.Fatalf("dump: %s: %v", f, err)
+			}
+		}
+		ts.Logf("dump: %d dumps balance", len(files))
 		return
 	}
+	d, err := dump.Read(ts.MkAbs(args[0]))
+	ts.Check(err)
 	got, err := metric.Value(d, args[1])
 	if err != nil {
 		ts.Fatalf("dump: %v", err)
