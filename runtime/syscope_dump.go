@@ -415,18 +415,47 @@ func syscopeWrite(path string, dir, consistent bool) {
 	}
 }
 
-// syscopeOutErr prints the one line that says why no dump was written.
+// syscopeOutErr prints the one line that says why no dump was written,
+// once per process: a snapshot every 10ms on a full filesystem says it
+// once, not a hundred times a second.
 func syscopeOutErr(path string, dir bool, errno int) {
-	if !dir {
-		print("syscope: cannot write dump to ", path, ": errno ", errno, "\n")
+	if !syscopeCas64(&syscopeOutErrSaid, 0, 1) {
 		return
 	}
-	print("syscope: SYSCOPE_OUT directory ", path, ": errno ", errno)
-	if errno == 2 || errno == 20 { // ENOENT, ENOTDIR
-		print(" (no such directory)")
+	if !dir {
+		print("syscope: cannot write dump to ", path, ": ")
+	} else {
+		print("syscope: SYSCOPE_OUT directory ", path, ": ")
+	}
+	print("errno ", errno)
+	what := ""
+	switch errno {
+	case 2, 20: // ENOENT, ENOTDIR
+		what = "no such file or directory"
+		if dir {
+			what = "no such directory"
+		}
+	case 13:
+		what = "permission denied"
+	case 17:
+		what = "file exists"
+	case 21:
+		what = "is a directory"
+	case 28:
+		what = "no space left on device"
+	case 30:
+		what = "read-only file system"
+	case 122:
+		what = "disk quota exceeded"
+	}
+	if what != "" {
+		print(" (", what, ")")
 	}
 	print("\n")
 }
+
+// syscopeOutErrSaid is set once syscopeOutErr has printed its line.
+var syscopeOutErrSaid uint64
 
 // syscopeDirName writes the dump's name in the directory dir and a NUL
 // into buf: dir/PROG.PID.json, with .SEQ before .json when seq is not

@@ -3,16 +3,21 @@
 // Syscope's recording hooks, added to package runtime by the overlay.
 //
 // The hooks run inside entersyscall/exitsyscall, on g0 in
-// exitsyscall0/exitsyscallNoP, and in sysmon with no P. So every hook is
-// nosplit, allocates nothing, takes no lock and hits no write barrier
-// (it stores only integers, into the current M or into globals). Counters
+// exitsyscall0/exitsyscallNoP, and in sysmon with no P. So every hook on
+// those paths is nosplit, allocates nothing and hits no write barrier (it
+// stores only integers, into the current M, the mark table or globals),
+// and takes no lock, with one exception: syscopeRetakeFind, which sysmon
+// calls in retake on the releases with _Psyscall, takes sched.lock to
+// walk allm, as retake's own incidlelocked does right after it. Counters
 // are per M and written only by their own thread, without atomics; they
 // are folded into the globals with atomics when a slot is evicted and,
-// under sched.lock, when the M exits.
+// under sched.lock, when the M exits. syscope_read.go says how they are
+// read while they change.
 //
-// The file imports nothing, so one source builds on every release: the
-// runtime's internal atomic and sys packages moved between releases.
-// Atomics, RDTSC and the per-call recorder live in syscope_amd64.s.
+// The added files import only unsafe, so one source builds on every
+// release: the runtime's internal atomic and sys packages moved between
+// releases. Atomics, RDTSC and the per-call recorder live in
+// syscope_amd64.s.
 
 package runtime
 
