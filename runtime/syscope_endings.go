@@ -159,7 +159,7 @@ var syscopeSignalPending uint32
 func syscopeAtSignal(sig uint32) bool {
 	gp := getg()
 	if gp != nil && gp.m != nil && gp == gp.m.gsignal && syscopeDumped == syscopeDumpSnapshot &&
-		syscopeDumper == uintptr(unsafe.Pointer(gp.m)) {
+		gp.m.syscope != nil && gp.m.syscope.snapWriting != 0 {
 		syscopeSignalPending = sig
 		return true
 	}

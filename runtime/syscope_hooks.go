@@ -112,6 +112,8 @@ type syscopeM struct {
 	// The trap a dump read for the M's call in flight, and the M's entry
 	// count then, plus one (syscopeInflightTrapOnce).
 	inflightTrap, inflightEnter uint64
+	// snapWriting is set while this M writes a snapshot (syscopeSnapshot).
+	snapWriting uint32
 }
 
 type syscopeStat struct {

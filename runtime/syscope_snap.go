@@ -141,7 +141,15 @@ func syscopeSnapshot() bool {
 	start := nanotime()
 	syscopeStopWorld()
 	mp := acquirem()
+	// snapWriting marks this M as the writer from before the claim until
+	// after its release, so that a fatal signal landing on this thread at
+	// any point of it knows not to wait for the snapshot (see
+	// syscopeAtSignal): syscopeDumper alone, set after the claim and
+	// cleared before its release, left two windows where the handler
+	// waited two seconds for its own thread and wrote no final dump.
+	mp.syscope.snapWriting = 1
 	if !syscopeCas64(&syscopeDumped, syscopeDumpNone, syscopeDumpSnapshot) {
+		mp.syscope.snapWriting = 0
 		syscopeStartWorld()
 		releasem(mp)
 		return false
@@ -158,6 +166,7 @@ func syscopeSnapshot() bool {
 	})
 	syscopeDumper = 0
 	syscopeCas64(&syscopeDumped, syscopeDumpSnapshot, syscopeDumpNone)
+	mp.syscope.snapWriting = 0
 	releasem(mp)
 	if sig := syscopeSignalPending; sig != 0 {
 		// The final dump, then the death vanilla would have died, on the
@@ -172,7 +181,7 @@ func syscopeSnapshot() bool {
 // exiting goroutine yields; a crash hook sleeps, since it may run where
 // nothing can be scheduled.
 func syscopeWaitSnapshot(mp *m, crash bool) bool {
-	if syscopeDumper == uintptr(unsafe.Pointer(mp)) {
+	if syscopeDumper == uintptr(unsafe.Pointer(mp)) || mp.syscope != nil && mp.syscope.snapWriting != 0 {
 		return false // this thread is the writer, interrupted
 	}
 	deadline := nanotime() + 2e9
