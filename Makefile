@@ -6,7 +6,7 @@ TEST_GO ?= local,oldest,last-psyscall,newest
 # Go's own test packages for verify-std.
 STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
 
-.PHONY: demo test bench vet versions verify-std snapshots
+.PHONY: demo test bench vet versions verify-std snapshots torture
 
 # Build the embedded demo with the overlay, run it and print its report.
 demo:
@@ -54,3 +54,15 @@ versions:
 # Go's own tests with and without the overlay, compared.
 verify-std:
 	go run ./tools/verifystd -pkgs $(STD)
+
+# The torture scenarios (torture.txtar: metrics.Read loops, snapshots
+# every 10ms, stacks that grow and move, thread exits, GCs, SIGPROF,
+# exec, cgo and C threads, SIGTERM at a random moment, -race;
+# badlive.txtar; unknown.txtar) on the oldest, local and newest
+# releases, each torture run TORTURE_DURATION long, TORTURE_COUNT times
+# over. make test runs them once, 2s each.
+TORTURE_GO ?= local,oldest,newest
+TORTURE_DURATION ?= 60s
+TORTURE_COUNT ?= 10
+torture:
+	SYSCOPE_TEST_GO=$(TORTURE_GO) TORTURE_DURATION=$(TORTURE_DURATION) go test -count=$(TORTURE_COUNT) -timeout=0 -v -run 'TestScripts/.*/(torture|badlive|unknown)$$' ./testscript

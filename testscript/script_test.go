@@ -69,6 +69,10 @@ func TestScripts(t *testing.T) {
 					e.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
 					e.Setenv("GOMODCACHE", strings.TrimSpace(string(modcache)))
 					e.Setenv("SYSCOPE_CACHE", cache)
+					// make torture's length of each torture run (torture.txtar).
+					if d := os.Getenv("TORTURE_DURATION"); d != "" {
+						e.Setenv("TORTURE_DURATION", d)
+					}
 					return nil
 				},
 			}

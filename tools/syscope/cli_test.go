@@ -205,3 +205,71 @@ func TestShellQuote(t *testing.T) {
 		t.Errorf("shellLine = %s, want %s", got, want)
 	}
 }
+
+// TestHelpVersion: the manual comes from the binary, whole or one
+// command's part, and version names syscope and what it instruments.
+func TestHelpVersion(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, status := runSyscope(t, dir, "help")
+	if status != 0 || stderr != "" || !strings.HasPrefix(out, "Syscope builds Go programs") || !strings.Contains(out, "# Commands") && !strings.Contains(out, "Commands\n") {
+		t.Errorf("syscope help: status %d, stderr %q, stdout starts %.80q", status, stderr, out)
+	}
+	out, _, status = runSyscope(t, dir, "help", "diff")
+	if status != 0 || !strings.HasPrefix(out, "usage: syscope diff ") || !strings.Contains(out, "diff prints what happened in one process") || strings.Contains(out, "report prints a dump") {
+		t.Errorf("syscope help diff: status %d, stdout %q", status, out)
+	}
+	out, _, status = runSyscope(t, dir, "help", "run")
+	if status != 0 || !strings.Contains(out, "build, test and run are the go command") {
+		t.Errorf("syscope help run: status %d, stdout %q", status, out)
+	}
+	_, stderr, status = runSyscope(t, dir, "help", "nosuch")
+	if status != 2 || !strings.HasPrefix(stderr, `syscope: unknown command "nosuch"`) {
+		t.Errorf("syscope help nosuch: status %d, stderr %q", status, stderr)
+	}
+	out, _, status = runSyscope(t, dir, "version")
+	if status != 0 || !regexp.MustCompile(`^syscope \S+ linux/amd64, built with go1\.\d+.*; instruments linux/amd64`).MatchString(out) {
+		t.Errorf("syscope version: status %d, stdout %q", status, out)
+	}
+}
+
+// TestCrossRefused: a build for another platform fails before the go
+// command runs, in one line naming the platform.
+func TestCrossRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module p\n\ngo 1.16\n"), 0o644)
+	for _, env := range [][]string{{"GOARCH=arm64"}, {"GOOS=darwin", "GOARCH=arm64"}, {"GOARCH=386"}} {
+		exe, _ := os.Executable()
+		cmd := exec.Command(exe, "build", "-n", ".")
+		cmd.Dir = dir
+		cmd.Env = append(append(os.Environ(), "SYSCOPE_CLI_TEST=main"), env...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		goos, goarch := "linux", env[len(env)-1][len("GOARCH="):]
+		if len(env) == 2 {
+			goos = "darwin"
+		}
+		want := "syscope: cannot build for " + goos + "/" + goarch + ": syscope instruments the system-call paths of linux/amd64 only\n"
+		if err == nil || out.String() != "" || errb.String() != want {
+			t.Errorf("%v syscope build -n: err %v, stdout %q, stderr %q; want a failure and %q", env, err, out.String(), errb.String(), want)
+		}
+	}
+}
+
+func TestCutChdir(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		dir  string
+		rest []string
+	}{
+		{[]string{"-o", "x", "-C", "d", "."}, "d", []string{"-o", "x", "."}},
+		{[]string{"-C=d", "-race"}, "d", []string{"-race"}},
+		{[]string{"-o", "-C", "."}, "", []string{"-o", "-C", "."}},
+		{[]string{".", "-C", "d"}, "", []string{".", "-C", "d"}},
+	} {
+		dir, rest := cutChdir(c.in)
+		if dir != c.dir || !reflect.DeepEqual(rest, c.rest) {
+			t.Errorf("cutChdir(%q) = %q, %q; want %q, %q", c.in, dir, rest, c.dir, c.rest)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -114,11 +115,19 @@ func goCommand(verb string) func([]string) error {
 		if fs.Parse(own) != nil {
 			return errUsage
 		}
+		chdir, goArgs := cutChdir(goArgs)
+		if err := checkPlatform(chdir); err != nil {
+			return err
+		}
 		r, err := overlay.Generate(overlay.Options{})
 		if err != nil {
 			return err
 		}
-		run := []string{verb, "-overlay=" + r.JSON}
+		run := []string{verb}
+		if chdir != "" {
+			run = append(run, "-C", chdir) // go requires -C first
+		}
+		run = append(run, "-overlay="+r.JSON)
 		if *trace && !*dryRun {
 			run = append(run, "-x")
 		}
@@ -176,10 +185,51 @@ func goCommand(verb string) func([]string) error {
 		// A binary built without the overlay taking effect would run
 		// without a word and write no dump: make sure it carries it.
 		if out := buildOutput(verb, goArgs); out != "" {
+			if chdir != "" && !filepath.IsAbs(out) {
+				out = filepath.Join(chdir, out) // go reads -o in the -C directory
+			}
 			_, err = checkBinary(out, r.Release, r.GOROOT, r.JSON)
 		}
 		return err
 	}
+}
+
+// cutChdir takes the go command's -C dir out of args, wherever the user
+// put it among the go flags: the go command requires it first, before
+// the -overlay flag syscope adds.
+func cutChdir(args []string) (dir string, rest []string) {
+	for i := 0; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		switch a := args[i]; {
+		case (a == "-C" || a == "--C") && i+1 < len(args):
+			return args[i+1], append(slices.Clone(args[:i]), args[i+2:]...)
+		case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
+			_, v, _ := strings.Cut(a, "=")
+			return v, append(slices.Clone(args[:i]), args[i+1:]...)
+		case goValueFlags[strings.TrimLeft(a, "-")] && !strings.Contains(a, "="):
+			i++ // the flag's value
+		}
+	}
+	return "", args
+}
+
+// checkPlatform refuses a build for another platform before the go
+// command runs: syscope instruments linux/amd64's system-call paths only,
+// and another GOOS or GOARCH would fail deep inside package runtime.
+func checkPlatform(dir string) error {
+	cmd := exec.Command("go", "env", "GOOS", "GOARCH")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOOS GOARCH: %v", err)
+	}
+	f := strings.Fields(string(out))
+	if len(f) != 2 {
+		return fmt.Errorf("go env GOOS GOARCH printed %q", out)
+	}
+	if f[0] != "linux" || f[1] != "amd64" {
+		return fmt.Errorf("cannot build for %s/%s: syscope instruments the system-call paths of linux/amd64 only", f[0], f[1])
+	}
+	return nil
 }
 
 // libraryBuildmode returns c-shared or c-archive if the go flags in
@@ -523,7 +573,7 @@ func runReport(args []string) error {
 	}
 	d, err := readReport(fs.Args())
 	if errors.Is(err, iofs.ErrNotExist) {
-		return fmt.Errorf("%v\nno dump there. A program writes its dump when it exits normally, with SYSCOPE_OUT set and SYSCOPE not off, if it was built with the overlay for the go that built it; syscope check PROGRAM tells whether it was", err)
+		return fmt.Errorf("%v\nno dump there. A program writes its dump however it ends (but SIGKILL, which leaves its last snapshot with SYSCOPE_INTERVAL), with SYSCOPE_OUT set and SYSCOPE not off, if it was built with the overlay for the go that built it; syscope check PROGRAM tells whether it was", err)
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,8 @@
 //	syscope clean [-n] [-x]
 //	syscope demo
 //	syscope bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar
+//	syscope help [command]
+//	syscope version
 //	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar
 //
 // Every command prints its results on standard output, and its progress,
@@ -206,6 +208,14 @@
 // default for it (2m for a program). matrix exits 1 when no run gave a
 // value.
 //
+// help prints this manual, from the binary (no checkout needed); help
+// CMD prints CMD's usage line and its part of this section.
+//
+// version prints syscope's version (its module version, or its VCS
+// revision), the platform and Go it was built with, and what it
+// instruments: linux/amd64, from go1.16. build, test and run refuse
+// another GOOS or GOARCH before the go command runs, in one line.
+//
 // # The instrumented program
 //
 // A program built with the overlay reads these environment variables
@@ -328,7 +338,7 @@ func usage() {
 	for _, c := range commands {
 		fmt.Fprintf(os.Stderr, "\tsyscope %s\n", c.usage)
 	}
-	fmt.Fprintf(os.Stderr, "run 'go doc github.com/syscope/syscope/tools/syscope' for the manual\n")
+	fmt.Fprintf(os.Stderr, "run 'syscope help' for the manual, 'syscope help command' for a command's part of it\n")
 	os.Exit(2)
 }
 
