@@ -160,9 +160,7 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 	rt := syscopeRtGlobal
 	recording := false
 	for mp := allm; mp != nil; mp = mp.alllink {
-		for i := range mp.syscopeEv {
-			f.ev[i] += mp.syscopeEv[i]
-		}
+		syscopeAddEvents(&f.ev, mp)
 		if mp.syscopeOpen == 2 {
 			recording = true
 		}

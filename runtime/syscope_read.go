@@ -83,9 +83,7 @@ func syscopeCollect() bool {
 	s.open = 0
 	recording := false
 	for mp := allm; mp != nil; mp = mp.alllink {
-		for i := range mp.syscopeEv {
-			s.ev[i] += mp.syscopeEv[i]
-		}
+		syscopeAddEvents(&s.ev, mp)
 		if o := mp.syscopeOpen; o != 0 && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
 			if o == 2 {
 				recording = true // a call half in its slot
@@ -128,6 +126,41 @@ func syscopeCollect() bool {
 	s.inflight = syscopeInflight()
 	syscopeStacksCollect()
 	return clean
+}
+
+// syscopeAddEvents adds mp's event counters to ev. A thread that C
+// created and that is calling back into Go entered the runtime's syscall
+// state from C (needm) with no entersyscall: its callback's exit is
+// counted, its entry not yet (the reentersyscall that ends the callback
+// counts one). So that the books balance while such callbacks run, each
+// one in progress counts one entry from C, in enter and enter_cgo; when
+// it ends, the real entry takes its place, so neither count goes down.
+// An M's entries and exits are made on the M itself (a goroutine leaves
+// its system call on the M it entered it on), so an M whose exits exceed
+// its entries is in such a callback. The exits are read first: a thread
+// leaving a system call meanwhile adds an exit that the entries read
+// after cannot be short of.
+func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) {
+	// One read of each counter, from the last to the first: the table
+	// has its entries before its exits (internal/events).
+	var c [syscopeNumEvents]uint64
+	for i := len(c) - 1; i >= 0; i-- {
+		c[i] = mp.syscopeEv[i]
+	}
+	var exits, entries uint64
+	for _, i := range syscopeExitEvents {
+		exits += c[i]
+	}
+	for _, i := range syscopeEntryEvents {
+		entries += c[i]
+	}
+	for i := range c {
+		ev[i] += c[i]
+	}
+	if exits > entries {
+		ev[syscopeEvEnter] += exits - entries
+		ev[syscopeEvEnterCgo] += exits - entries
+	}
 }
 
 // syscopeSlotPath and syscopeSlotTrap split a slot's key.

@@ -173,7 +173,7 @@ func Check(all []Event) error {
 		errs = append(errs, fmt.Sprintf("event %d (%q): %s", i, e.Name, fmt.Sprintf(format, args...)))
 	}
 	names, consts := map[string]bool{}, map[string]bool{}
-	sawGauge := false
+	sawGauge, sawExit := false, false
 	for i, e := range all {
 		if !nameRE.MatchString(e.Name) {
 			bad(i, e, "name must be lower_snake_case (a dump key and a metric name segment)")
@@ -216,6 +216,12 @@ func Check(all []Event) error {
 			}
 		default:
 			bad(i, e, "unknown flow %d", e.Flow)
+		}
+		if e.Flow == Entry && sawExit {
+			bad(i, e, "entry after an exit: the runtime reads an M's exits before its entries by reading its counters from the last (syscopeAddEvents)")
+		}
+		if e.Flow == FastExit || e.Flow == SlowExit {
+			sawExit = true
 		}
 		if e.LostP && e.Flow != FastExit && e.Flow != SlowExit {
 			bad(i, e, "only an exit can lose its P")

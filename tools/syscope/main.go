@@ -14,6 +14,7 @@
 //	syscope clean [-n] [-x]
 //	syscope demo
 //	syscope bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar
+//	syscope patch [-goroot dir] [-o file]
 //	syscope help [command]
 //	syscope version
 //	syscope matrix [-versions list] [-metric name]... [-n runs] [-o prefix] [-title text] [-p n] [-runp n] [-timeout d] dir|archive.txtar [args...] | script.txtar
@@ -208,6 +209,16 @@
 // default for it (2m for a program). matrix exits 1 when no run gave a
 // value.
 //
+// patch writes the overlay as one unified diff against the toolchain's
+// GOROOT (the one `go env GOROOT` names, or -goroot's), with a/ and b/
+// paths relative to it, on standard output or into -o's file, for builds
+// that cannot pass -overlay: Bazel's rules_go (go_sdk.download's
+// patches), or a toolchain baked into a build image. In a copy of that
+// GOROOT, `patch -p1 < syscope.patch` or `git apply syscope.patch` makes
+// a toolchain whose own go builds instrumented binaries, with no flag;
+// check confirms them. The patch is for that release only: the guard file
+// it adds refuses every other minor release at build time.
+//
 // help prints this manual, from the binary (no checkout needed); help
 // CMD prints CMD's usage line and its part of this section.
 //
@@ -327,6 +338,7 @@ var commands = []command{
 	{"pprof", pprofUsage, runPprof},
 	{"check", checkUsage, runCheck},
 	{"versions", versionsUsage, runVersions},
+	{"patch", patchUsage, runPatch},
 	{"clean", cleanUsage, runClean},
 	{"demo", "demo", runDemo},
 	{"bisect", bisectUsage, runBisect},
