@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/syscope/syscope/dump"
@@ -12,7 +13,7 @@ import (
 
 const (
 	tableHead = "%-6s %11s %11s %9s %9s %9s %10s %9s %7s %10s %8s %8s  %s\n"
-	tableRow  = "%6s %11s %11s %9s %9s %9s %10d %9d %7d %10d %8d %8d  %s\n"
+	tableRow  = "%6s %11s %11s %9s %9s %9s %10d %9s %7d %10d %8d %8d  %s\n"
 	tableRule = "------ ----------- ----------- --------- --------- --------- ---------- --------- ------- ---------- -------- --------  ----------------\n"
 )
 
@@ -210,7 +211,13 @@ func syscallTable(b *strings.Builder, d *dump.Dump) {
 				maxNS = duration(r.MaxNS)
 			}
 		}
-		row(pct, secs, per, p50, p99, maxNS, r.Calls, r.Errors, r.Eintr,
+		// The runtime's own sites count EINTR results but no other
+		// errors: a row made only of them has no errors to show.
+		errs := strconv.FormatUint(r.Errors, 10)
+		if r.Timed == 0 && r.Calls > 0 && r.Calls == r.ByPath[dump.PathRuntime] && r.Errors == 0 {
+			errs = "-"
+		}
+		row(pct, secs, per, p50, p99, maxNS, r.Calls, errs, r.Eintr,
 			r.ByPath[dump.PathSyscall], r.ByPath[dump.PathRaw], r.ByPath[dump.PathRuntime], r.Name)
 	}
 	b.WriteString(rule)
@@ -218,7 +225,7 @@ func syscallTable(b *strings.Builder, d *dump.Dump) {
 	if tot.TotalNS > 0 {
 		pct = "100.00"
 	}
-	row(pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, tot.Errors, tot.Eintr,
+	row(pct, seconds(tot.TotalNS), usecsPerCall(tot.TotalNS, tot.Timed), "", "", "", tot.Calls, strconv.FormatUint(tot.Errors, 10), tot.Eintr,
 		tot.ByPath[dump.PathSyscall], tot.ByPath[dump.PathRaw], tot.ByPath[dump.PathRuntime], "total")
 	if note := uncountedNote(d); note != "" {
 		b.WriteString("calls counts every SYSCALL of Go code (what strace -f counts, less C code's below); times cover the syscall and raw paths, where the runtime's own calls are counted only\n" + note)
