@@ -105,7 +105,7 @@ func TestIntervalText(t *testing.T) {
 			"% time     seconds  usecs/call       p50       p99       max      calls    calls/s    errors .*\n",
 		// basic's read row, its calls over 2s, no max.
 		"\n  7.05    0.009201           2     1.0us     4.6us         -       4010     2005.0        17       0       4000       10        0  read\n",
-		"\n     -           -           -         -         -         -         30       15.0         0       0          0        0       30  mmap\n",
+		"\n     -           -           -         -         -         -         30       15.0         -       0          0        0       30  mmap\n",
 		"\n100.00    0.130553          18                                     7583     3791.5        22       3       7042       11      530  total\n",
 		// The longest raw futex call was before the interval: no longest, no site.
 		"\nwarning: 1 raw futex call blocked longer than 1.0ms holding a P, called from a site the dumps do not tell for this interval",

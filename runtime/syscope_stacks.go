@@ -496,7 +496,75 @@ func syscopeRetakeP(pp *p) {
 //go:nosplit
 func syscopeRetakeDone() {
 	if r := getg().m.syscope; r != nil {
+		if r.cause != 0 && syscopeProf {
+			syscopeDebtPush((*g)(unsafe.Pointer(r.cause)))
+		}
 		r.cause = 0
+	}
+}
+
+// Debts: a thread made while goroutines hold their Ms in the kernel is
+// theirs. When sysmon takes the P of a goroutine blocked in a system call
+// or a cgo call and the hand-off makes no thread (an idle M takes the
+// P), the goroutine still holds its M: it leaves a debt. A thread made
+// later for no cause of its own (a spinning M that wakep starts, the
+// chain golang/go#6104 hides the cause behind) pays the oldest debt whose
+// goroutine is still in that same call, which is charged the thread.
+// sysmon alone pushes (syscopeRetakeDone); any thread in newm1 pops, with
+// a CAS on the head. An entry is written before tail moves past it and is
+// not written again until head has moved past it, so a pop that wins its
+// CAS read an entry that no push was writing.
+const syscopeDebtCap = 256 // a power of two
+
+var (
+	syscopeDebts                     [syscopeDebtCap]struct{ g, enter uint64 }
+	syscopeDebtHead, syscopeDebtTail uint64
+)
+
+// syscopeDebtPush records gp's debt: gp, and its M's entry count, which
+// tells the same call from a later one. A full ring first drops debts
+// already settled; one still full drops the new debt (the thread is then
+// charged where it is made).
+func syscopeDebtPush(gp *g) {
+	mp := gp.m
+	if mp == nil {
+		return
+	}
+	t := syscopeDebtTail
+	for t-syscopeLoad64(&syscopeDebtHead) >= syscopeDebtCap {
+		if syscopeDebtPop() == nil {
+			break
+		}
+	}
+	if t-syscopeLoad64(&syscopeDebtHead) >= syscopeDebtCap {
+		return
+	}
+	e := &syscopeDebts[t&(syscopeDebtCap-1)]
+	e.g, e.enter = uint64(uintptr(unsafe.Pointer(gp))), mp.syscopeEv[syscopeEvEnter]
+	syscopeStore64(&syscopeDebtTail, t+1)
+}
+
+// syscopeDebtPop returns the goroutine of the oldest debt still owed, one
+// whose goroutine is in the call that left it, dropping settled ones; nil
+// when none is owed.
+func syscopeDebtPop() *g {
+	for {
+		h := syscopeLoad64(&syscopeDebtHead)
+		if h == syscopeLoad64(&syscopeDebtTail) {
+			return nil
+		}
+		e := &syscopeDebts[h&(syscopeDebtCap-1)]
+		gp, enter := (*g)(unsafe.Pointer(uintptr(e.g))), e.enter
+		if !syscopeCas64(&syscopeDebtHead, h, h+1) {
+			continue
+		}
+		if readgstatus(gp)&^_Gscan != _Gsyscall {
+			continue // it returned: settled
+		}
+		if mp := gp.m; mp == nil || mp.syscopeEv[syscopeEvEnter] != enter {
+			continue // in another call since
+		}
+		return gp
 	}
 }
 
@@ -517,6 +585,11 @@ func syscopeThread() {
 	}
 	if r.cause != 0 {
 		syscopeMarkAdd((*g)(unsafe.Pointer(r.cause)), syscopeMarkThread)
+		r.cause = 0 // paid: no debt
+		return
+	}
+	if gp := syscopeDebtPop(); gp != nil {
+		syscopeMarkAdd(gp, syscopeMarkThread)
 		return
 	}
 	var n int
