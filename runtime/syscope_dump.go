@@ -1,9 +1,12 @@
 //go:build ignore
 
-// The exit dump: when SYSCOPE_OUT names a file, the runtime writes its
-// counters there as JSON (schema syscope/v1) as the process exits, by
-// return from main.main or by os.Exit. When it names a directory, each
+// The dump: when SYSCOPE_OUT names a file, the runtime writes its
+// counters there as JSON (schema syscope/v1) however the process ends,
+// and as snapshots with SYSCOPE_INTERVAL. When it names a directory, each
 // process writes its own file there, PROG.PID.json (see syscopeWrite).
+// This file formats every byte of it: the header, the snapshot fields
+// (syscopeEnding), the events, the rows, the uncounted parts and the
+// stacks. What is read, and when, is syscope_read.go's.
 
 package runtime
 
@@ -600,4 +603,262 @@ func syscopeCString(buf []byte, s, suffix string, n uint64) *byte {
 	k += copy(buf[k:], num[i:])
 	buf[k] = 0
 	return &buf[0]
+}
+
+// syscopeUncounted writes the dump's "uncounted" field, after
+// "syscope_version": the parts of the process whose own system calls
+// the dump does not count, an empty list for a binary without cgo.
+func syscopeUncounted() {
+	if iscgo {
+		syscopeS(`,"uncounted":["libc","ld.so"]`)
+	} else {
+		syscopeS(`,"uncounted":[]`)
+	}
+}
+
+// syscopeEnding writes the dump's snapshot fields, and "ending" when it
+// is the final one.
+func syscopeEnding(pid uint64, now int64) {
+	sec, nsec, _ := time_now()
+	syscopeS(`,"pid":`)
+	syscopeU(pid)
+	syscopeS(`,"start_unix_ns":`)
+	syscopeI(syscopeStartUnixNs)
+	syscopeS(`,"seq":`)
+	syscopeU(syscopeSeq)
+	syscopeS(`,"time_unix_ns":`)
+	syscopeI(sec*1e9 + int64(nsec))
+	syscopeS(`,"elapsed_ns":`)
+	syscopeI(now - syscopeStartNs)
+	syscopeS(`,"interval_ns":`)
+	syscopeI(syscopeIntervalNs)
+	syscopeS(`,"stw_ns":`)
+	syscopeI(syscopeEnd.stwNs)
+	e := &syscopeEnd
+	if e.how == syscopeEndNone {
+		syscopeS(`,"final":false`)
+		return
+	}
+	syscopeS(`,"final":true,"ending":{"how":`)
+	switch e.how {
+	case syscopeEndReturn:
+		syscopeQ("return")
+	case syscopeEndExit:
+		syscopeQ("exit")
+	case syscopeEndPanic:
+		syscopeQ("panic")
+	case syscopeEndFatal:
+		syscopeQ("fatal")
+	case syscopeEndSignal:
+		syscopeQ("signal")
+	}
+	if e.how == syscopeEndSignal {
+		syscopeS(`,"signal":`)
+		syscopeU(uint64(e.sig))
+		if e.sig < uint32(len(sigtable)) {
+			// sigtable's names read "SIGTERM: termination".
+			name := sigtable[e.sig].name
+			for i := 0; i < len(name); i++ {
+				if name[i] == ':' {
+					name = name[:i]
+					break
+				}
+			}
+			syscopeS(`,"name":`)
+			syscopeQ(name)
+		}
+	} else if e.code >= 0 {
+		syscopeS(`,"code":`)
+		syscopeI(e.code)
+	}
+	syscopeS("}")
+}
+
+// syscopeStacksEnd closes the dump's "syscalls" array, writes the
+// "stacks" member and closes the dump.
+func syscopeStacksEnd(ns func(uint64) uint64) {
+	syscopeS("]")
+	syscopeStacksWrite(ns)
+	syscopeS("}\n")
+}
+
+// syscopeStacksWrite writes the dump's "stacks" member, with the comma
+// before it, from the snapshot; ns converts ticks. It symbolizes with
+// CallersFrames, which allocates: it runs on the exiting goroutine.
+func syscopeStacksWrite(ns func(uint64) uint64) {
+	if !syscopeProf {
+		return
+	}
+	syscopeS(`,"stacks":{"profile_rate_ns":`)
+	syscopeU(uint64(syscopeProfNs))
+	syscopeS(`,"capacity":`)
+	syscopeU(syscopeStackCap)
+	syscopeS(`,"truncated":`)
+	// The stack that collects what did not fit, or had no frames, is in
+	// this snapshot exactly when it has counts: an earlier fold of the
+	// same dump may have used it and a later one not.
+	if t := &syscopeStksSnap[syscopeStackCap]; *t != (syscopeStkSnap{}) {
+		syscopeS("true")
+	} else {
+		syscopeS("false")
+	}
+	syscopeS(`,"stacks":[`)
+	first := true
+	safe := syscopeStacksSafe()
+	for i := range syscopeStks {
+		s := &syscopeStksSnap[i]
+		if s.calls == 0 && s.ticks == 0 && s.lost == 0 && s.retakes == 0 && s.threads == 0 && s.inflight == 0 {
+			continue
+		}
+		e := &syscopeStks[i]
+		if i < syscopeStackCap && syscopeLoad64(&e.ready) == 0 {
+			continue
+		}
+		if !first {
+			syscopeS(",")
+		}
+		first = false
+		syscopeS(`{"frames":[`)
+		if i < syscopeStackCap && !safe {
+			syscopeFramesRaw(e)
+		} else if i < syscopeStackCap {
+			syscopeFramesFn(e)
+		}
+		syscopeS("]")
+		switch key := e.key; {
+		case i == syscopeStackCap, key == syscopeKeyNone:
+		case key == syscopeKeyUnknown:
+			syscopeS(`,"syscall":"unknown","path":"syscall"`)
+		default:
+			trap := key &^ syscopeRawBit
+			if trap >= syscopeTraps {
+				trap = syscopeTraps - 1
+			}
+			syscopeS(`,"syscall":`)
+			syscopeName(int(trap))
+			if key&syscopeRawBit != 0 {
+				syscopeS(`,"path":"raw"`)
+			} else {
+				syscopeS(`,"path":"syscall"`)
+			}
+		}
+		syscopeField(`,"calls":`, (s.calls+1<<(syscopeCallFrac-1))>>syscopeCallFrac)
+		syscopeField(`,"time_ns":`, ns(s.ticks))
+		syscopeField(`,"lost_p":`, s.lost)
+		syscopeField(`,"retakes":`, s.retakes)
+		syscopeField(`,"threads":`, s.threads)
+		syscopeField(`,"inflight":`, s.inflight)
+		if i == syscopeStackCap {
+			syscopeS(`,"truncated":true`)
+		}
+		syscopeS("}")
+	}
+	syscopeS("]}")
+}
+
+// syscopeFramesFn symbolizes a stack's frames for the dump: it is
+// syscopeFramesExpanded, set in syscopeProfInit. A variable, because the
+// static calls from the dump writer into CallersFrames (which can
+// allocate) would close an initialization cycle through throw, whose
+// crash dump shares the writer: the crash dump writes syscopeFramesRaw.
+var syscopeFramesFn func(e *syscopeStk)
+
+// syscopeFramesExpanded writes e's frames, inlined frames expanded.
+func syscopeFramesExpanded(e *syscopeStk) {
+	// Leading frames of syscope's hooks and of exitsyscall are
+	// where the stack was taken, not who made the call: they are
+	// left out, unless nothing else is there.
+	lead := false
+	pcs := syscopeExpand(e)
+	frames := CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if !syscopeHook(f.Function) {
+			lead = f.Function != ""
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	sep := false
+	frames = CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if lead && syscopeHook(f.Function) {
+			f.Function = ""
+		} else {
+			lead = false
+		}
+		if f.Function != "" {
+			if sep {
+				syscopeS(",")
+			}
+			sep = true
+			syscopeFrame(f.Function, f.File, int64(f.Line))
+		}
+		if !more {
+			break
+		}
+	}
+	if !sep { // no PC resolved to a function
+		syscopeS(`{"func":"unknown","file":"","line":0}`)
+	}
+}
+
+// syscopeFramesRaw writes e's frames without allocating, for a dump
+// taken as the program crashes: one frame per PC, inlined frames not
+// expanded.
+func syscopeFramesRaw(e *syscopeStk) {
+	sep := false
+	for _, pc := range e.pc[:e.n&syscopeStkCount] {
+		f := findfunc(pc - 1)
+		if !f.valid() {
+			continue
+		}
+		name := funcname(f)
+		if !sep && syscopeHook(name) {
+			continue
+		}
+		file, line := funcline(f, pc-1)
+		if sep {
+			syscopeS(",")
+		}
+		sep = true
+		syscopeFrame(name, file, int64(line))
+	}
+	if !sep {
+		syscopeS(`{"func":"unknown","file":"","line":0}`)
+	}
+}
+
+// syscopeExpand returns e's PCs as callers would give them, inlined
+// frames expanded: a frame-pointer walk has one return address per
+// physical frame, which runtime_expandFinalInlineFrame (what
+// runtime/pprof uses for the same) expands on every release.
+func syscopeExpand(e *syscopeStk) []uintptr {
+	n := int(e.n & syscopeStkCount)
+	if e.n&syscopeStkExpanded != 0 {
+		return e.pc[:n]
+	}
+	var out []uintptr
+	var one [1]uintptr
+	for _, pc := range e.pc[:n] {
+		one[0] = pc
+		out = append(out, runtime_expandFinalInlineFrame(one[:])...)
+	}
+	return out
+}
+
+// syscopeHook reports a function in which stacks are taken.
+func syscopeHook(fn string) bool {
+	return syscopeHasPrefix(fn, "runtime.syscope") || syscopeHasPrefix(fn, "runtime.exitsyscall")
+}
+
+// syscopeField writes a non-zero count with its key.
+func syscopeField(key string, v uint64) {
+	if v != 0 {
+		syscopeS(key)
+		syscopeU(v)
+	}
 }

@@ -61,15 +61,4 @@ func syscopeEarlyEnd(on bool) {
 	getg().m.syscope = nil
 }
 
-// syscopeUncounted writes the dump's "uncounted" field, after
-// "syscope_version": the parts of the process whose own system calls
-// the dump does not count, an empty list for a binary without cgo.
-func syscopeUncounted() {
-	if iscgo {
-		syscopeS(`,"uncounted":["libc","ld.so"]`)
-	} else {
-		syscopeS(`,"uncounted":[]`)
-	}
-}
-
 var _ unsafe.Pointer
