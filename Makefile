@@ -51,7 +51,7 @@ snapshots:
 versions:
 	go run ./tools/versions -o docs/versions$(if $(ALL),-all).md $(if $(ALL),-all)
 
-# Go's own tests with and without the overlay, compared.
+# Go's own tests with and without the overlay, compared test by test.
 verify-std:
 	go run ./tools/verifystd -pkgs $(STD)
 
