@@ -52,8 +52,9 @@ versions:
 	go run ./tools/versions -o docs/versions$(if $(ALL),-all).md $(if $(ALL),-all)
 
 # Go's own tests with and without the overlay, compared test by test.
+# VERIFY_GO names another toolchain (oldest, newest, go1.21.13, ...).
 verify-std:
-	go run ./tools/verifystd -pkgs $(STD)
+	go run ./tools/verifystd -pkgs $(STD) $(if $(VERIFY_GO),-go $(VERIFY_GO))
 
 # The torture scenarios (torture.txtar: metrics.Read loops, snapshots
 # every 10ms, stacks that grow and move, thread exits, GCs, SIGPROF,
