@@ -56,12 +56,12 @@ func main() {
 		log.Fatal(err)
 	}
 	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
-	fmt.Printf("go %s, plan %s\n%-16s %-14s %-14s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
+	fmt.Printf("go %s, plan %s\n%-22s %-26s %-26s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
 	bad := false
 	for _, p := range strings.Split(*pkgs, ",") {
 		v := test(r.GoCommand(), env, p, "")
 		s := test(r.GoCommand(), env, p, r.JSON)
-		fmt.Printf("%-16s %-26s %-26s\n", p, v, s)
+		fmt.Printf("%-22s %-26s %-26s\n", p, v, s)
 		var lost []string
 		for name, ok := range v.tests {
 			if ok && !s.tests[name] {
