@@ -139,6 +139,7 @@ func syscopeAtCrash(how uint8, sig uint32) {
 		return
 	}
 	syscopeCollect()
+	syscopeStacksCollect() // reads no other goroutine's stack here (not syscopeStacksSafe)
 	syscopeWrite(path, syscopeOutIsDir(path), false)
 	syscopeDone()
 }

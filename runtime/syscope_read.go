@@ -42,8 +42,10 @@
 //     is stopped, so no goroutine runs user code and none is created;
 //     threads still in system calls (and sysmon) run their exit paths,
 //     and the fold is retried until it is clean, the books balance and
-//     the stacks add up to their events. Stacks are read under the
-//     _Gscan bit (syscopeStacksCollect).
+//     the stacks add up to their events. The counters are folded under
+//     sched.lock; the stacks after it is released (the world still
+//     stopped), each under its goroutine's _Gscan bit, with the system
+//     call of a blocked thread read from /proc (syscopeStacksCollect).
 //   - A crash dump (syscopeAtCrash): no lock may be taken and nothing
 //     allocated; one fold, marked "consistent": false, and no other
 //     goroutine's stack (what it would unwind goes to a stack of no
@@ -69,11 +71,11 @@ func syscopeFoldBegin() uint64 { return syscopeLoad64(&syscopeFlushDone) }
 //go:nosplit
 func syscopeFoldClean(done uint64) bool { return syscopeLoad64(&syscopeFlushStart) == done }
 
-// syscopeCollect folds the globals and every live M into syscopeSnap, and
-// the stack table into its snapshot, and reports whether the fold was
-// clean. The caller holds sched.lock with the world stopped, or is the
-// crash hook, which holds nothing (syscopeStacksCollect then reads no
-// stack).
+// syscopeCollect folds the globals and every live M into syscopeSnap and
+// reports whether the fold was clean. The caller holds sched.lock with the
+// world stopped, or is the crash hook, which holds nothing. The stack
+// table's snapshot is syscopeStacksCollect's, which the caller runs after
+// it, without sched.lock: it may open /proc files.
 func syscopeCollect() bool {
 	done := syscopeFoldBegin()
 	s := &syscopeSnap
@@ -124,7 +126,6 @@ func syscopeCollect() bool {
 	}
 	clean := syscopeFoldClean(done) && !recording
 	s.inflight = syscopeInflight()
-	syscopeStacksCollect()
 	return clean
 }
 
@@ -218,6 +219,9 @@ func syscopeCollectConsistent() bool {
 		lock(&sched.lock)
 		clean := syscopeCollect()
 		unlock(&sched.lock)
+		// The world is still stopped: allgs cannot grow, and a goroutine's
+		// stack is read under its _Gscan bit.
+		syscopeStacksCollect()
 		if clean && syscopeConserved() && syscopeStacksBalanced() {
 			return true
 		}

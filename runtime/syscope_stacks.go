@@ -604,8 +604,9 @@ func syscopeThread() {
 }
 
 // syscopeStacksCollect takes the snapshot of the table for the dump. It
-// runs in syscopeCollect with the world stopped (syscope_read.go), on
-// the exiting or snapshotting goroutine, and may run more than once.
+// runs after syscopeCollect with the world stopped and without sched.lock
+// (syscope_read.go), on the exiting or snapshotting goroutine, and may run
+// more than once.
 // Goroutines still in a system call, and those with marks not yet in the
 // table, are unwound here, adding zero-count entries to the table when
 // their stack is new. A goroutine's stack is read only under its _Gscan
