@@ -410,7 +410,9 @@ func syscopeWrite(path string, dir, consistent bool) {
 	}
 	if r := syscopeSyscall6(syscopeSysRename, uintptr(unsafe.Pointer(tmp)), uintptr(unsafe.Pointer(dst)), 0, 0, 0, 0); int(r) < 0 {
 		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
-		if !dir && -int(r) == eisdir {
+		// A directory: EISDIR, or EBUSY for "." or a mount point, which
+		// rename will not replace (found by fuzzing SYSCOPE_OUT).
+		if e := -int(r); !dir && (e == eisdir || e == 16) {
 			syscopeWrite(path, true, consistent) // path is a directory
 			return
 		}
