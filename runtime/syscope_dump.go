@@ -428,9 +428,13 @@ func syscopeOutErr(path string, dir bool, errno int) {
 		return
 	}
 	if !dir {
-		print("syscope: cannot write dump to ", path, ": ")
+		print("syscope: cannot write dump to ")
+		syscopePrintValue(path)
+		print(": ")
 	} else {
-		print("syscope: SYSCOPE_OUT directory ", path, ": ")
+		print("syscope: SYSCOPE_OUT directory ")
+		syscopePrintValue(path)
+		print(": ")
 	}
 	print("errno ", errno)
 	what := ""
@@ -863,4 +867,19 @@ func syscopeField(key string, v uint64) {
 		syscopeS(key)
 		syscopeU(v)
 	}
+}
+
+// syscopePrintValue prints an environment value in an error line: a
+// control byte or a backslash as \xNN, so that the line stays one line
+// whatever the value holds.
+func syscopePrintValue(s string) {
+	const hex = "0123456789abcdef" // substrings of it: no allocation, for a crash's dump
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			print(s[start:i], "\\x", hex[c>>4:c>>4+1], hex[c&15:c&15+1])
+			start = i + 1
+		}
+	}
+	print(s[start:])
 }

@@ -160,7 +160,9 @@ func syscopeInit() {
 		if d, ok := syscopeParseDuration(s); ok {
 			syscopeLongNs = d
 		} else {
-			print("syscope: SYSCOPE_RAW_LONG=", s, " is not a duration such as 500us or 2ms; using 1ms\n")
+			print("syscope: SYSCOPE_RAW_LONG=")
+			syscopePrintValue(s)
+			print(" is not a duration such as 500us or 2ms; using 1ms\n")
 		}
 	}
 	syscopeStartTk, syscopeStartNs = syscopeClocks()

@@ -62,11 +62,15 @@ func syscopeSnapInit() {
 	}
 	d, ok := syscopeParseDuration(s)
 	if !ok || d <= 0 {
-		print("syscope: SYSCOPE_INTERVAL=", s, " is not a duration such as 500ms or 10s; no snapshots\n")
+		print("syscope: SYSCOPE_INTERVAL=")
+		syscopePrintValue(s)
+		print(" is not a duration such as 500ms or 10s; no snapshots\n")
 		return
 	}
 	if d < syscopeMinInterval {
-		print("syscope: SYSCOPE_INTERVAL=", s, " is below 10ms; using 10ms\n")
+		print("syscope: SYSCOPE_INTERVAL=")
+		syscopePrintValue(s)
+		print(" is below 10ms; using 10ms\n")
 		d = syscopeMinInterval
 	}
 	syscopeIntervalNs = d

@@ -201,7 +201,9 @@ func syscopeProfInit(tkPerNs float64) {
 		} else if d, ok := syscopeParseDuration(s); ok {
 			syscopeProfNs = d
 		} else {
-			print("syscope: SYSCOPE_PROFILE_RATE=", s, " is not a duration such as 10us or 1ms, nor 0 or off; using 100us\n")
+			print("syscope: SYSCOPE_PROFILE_RATE=")
+			syscopePrintValue(s)
+			print(" is not a duration such as 10us or 1ms, nor 0 or off; using 100us\n")
 		}
 	}
 	if syscopeProfNs <= 0 {
