@@ -63,7 +63,8 @@ func parseStrace(text string) *straceLog {
 // its open of the dump's temporary file (begun at index hi). The two may
 // be on different threads (the goroutine runs on after the stopped
 // world), so the check is known by its sequence: a getuid whose thread
-// begins geteuid next, the last before the open.
+// begins geteuid next (but for a signal handler's rt_sigreturn), the last
+// before the open.
 func (l *straceLog) cut() (lo, hi int, err error) {
 	hi = -1
 	for i, e := range l.events {
@@ -80,7 +81,9 @@ func (l *straceLog) cut() (lo, hi int, err error) {
 			continue
 		}
 		for _, n := range l.events[i+1 : hi] {
-			if n.begin && n.pid == e.pid {
+			// A signal may land between the two (a preemption signal's
+			// handler returns with rt_sigreturn): not the next call.
+			if n.begin && n.pid == e.pid && n.name != "rt_sigreturn" {
 				if n.name == "geteuid" {
 					return i, hi, nil
 				}
