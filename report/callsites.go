@@ -55,9 +55,12 @@ type CallSite struct {
 	// Stack is the stack's index in the dump's stacks.stacks.
 	Stack int       `json:"stack"`
 	Site  dump.Site `json:"site"`
-	Path  string    `json:"path,omitempty"` // the stack's, syscall or raw
-	Value uint64    `json:"value"`
-	Calls uint64    `json:"calls,omitempty"`
+	// Via are the site's callers, outermost last, as many as it takes to
+	// tell this row from another of its group with the same site.
+	Via   []dump.Site `json:"via,omitempty"`
+	Path  string      `json:"path,omitempty"` // the stack's, syscall or raw
+	Value uint64      `json:"value"`
+	Calls uint64      `json:"calls,omitempty"`
 }
 
 // Sites returns the digest of d's stacks, or nil when d has none.
@@ -111,7 +114,60 @@ func heaviest(stacks []dump.Stack, name string, value func(dump.Stack) uint64) S
 	if len(g.Top) > topStacks {
 		g.Top = g.Top[:topStacks]
 	}
+	distinguish(stacks, g.Top)
 	return g
+}
+
+// distinguish gives rows that show the same site the callers that tell
+// them apart: bbolt's fdatasync from Tx.write and from Tx.writeMeta are
+// two rows with one site, fdatasync (bolt_linux.go:9), until their callers
+// are shown. It adds callers to every row of a clash, one frame at a
+// time, up to the outermost frame.
+func distinguish(stacks []dump.Stack, top []CallSite) {
+	callers := make([][]dump.Site, len(top))
+	for i, c := range top {
+		st := &stacks[c.Stack]
+		site := st.Site()
+		for j, f := range st.Frames {
+			if f == site {
+				for _, k := range st.Frames[j+1:] {
+					if !dump.Hidden(k.Func) {
+						callers[i] = append(callers[i], k)
+					}
+				}
+				break
+			}
+		}
+	}
+	label := func(i int) string {
+		return fmt.Sprint(top[i].Site, top[i].Via)
+	}
+	for depth := 1; ; depth++ {
+		var clash []int // every row of a clash is extended, not only the first
+		for i := range top {
+			for j := range top {
+				if i != j && label(i) == label(j) && len(top[i].Via) < len(callers[i]) {
+					clash = append(clash, i)
+					break
+				}
+			}
+		}
+		if len(clash) == 0 {
+			return
+		}
+		for _, i := range clash {
+			top[i].Via = callers[i][:min(depth, len(callers[i]))]
+		}
+	}
+}
+
+// siteText is a row's site with the callers that tell it apart.
+func siteText(c CallSite) string {
+	s := c.Site.String()
+	for _, v := range c.Via {
+		s += " <- " + v.String()
+	}
+	return s
 }
 
 // callSites writes the digest under the table: per system call, the
@@ -132,14 +188,14 @@ func callSites(b *strings.Builder, d *dump.Dump) {
 	for _, g := range cs.Syscalls {
 		fmt.Fprintf(b, "  %s: %s in %d %s\n", g.Name, duration(g.Total), g.Calls, plural(g.Calls, "call", "calls"))
 		for _, c := range g.Top {
-			fmt.Fprintf(b, "    %8s %7s %10d %-5s  %s  [stack %d, %s]\n", duration(c.Value), share(c.Value, g.Total)+"%", c.Calls, plural(c.Calls, "call", "calls"), c.Site, c.Stack, c.Path)
+			fmt.Fprintf(b, "    %8s %7s %10d %-5s  %s  [stack %d, %s]\n", duration(c.Value), share(c.Value, g.Total)+"%", c.Calls, plural(c.Calls, "call", "calls"), siteText(c), c.Stack, c.Path)
 		}
 	}
 	for _, g := range []SiteGroup{cs.Threads, cs.Retakes} {
 		what := map[string]string{"threads": "threads created", "retakes": "Ps retaken by sysmon"}[g.Name]
 		fmt.Fprintf(b, "  %s: %d\n", what, g.Total)
 		for _, c := range g.Top {
-			fmt.Fprintf(b, "    %8d %7s  %s  [stack %d]\n", c.Value, share(c.Value, g.Total)+"%", c.Site, c.Stack)
+			fmt.Fprintf(b, "    %8d %7s  %s  [stack %d]\n", c.Value, share(c.Value, g.Total)+"%", siteText(c), c.Stack)
 		}
 	}
 	var absent *dump.AbsentError

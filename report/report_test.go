@@ -376,7 +376,7 @@ func TestCallSites(t *testing.T) {
 		read.Top[2].Site.Func != "main.blockRead" || read.Total != 4516000+3512004+1170110 || read.Calls != 4010 {
 		t.Errorf("read's call sites %+v", read)
 	}
-	if cs.Threads.Total != 6 || len(cs.Threads.Top) != 3 || cs.Threads.Top[0] != (CallSite{Stack: 1, Site: d.Stacks.Stacks[1].Frames[3], Path: "syscall", Value: 3, Calls: 1000}) {
+	if cs.Threads.Total != 6 || len(cs.Threads.Top) != 3 || !reflect.DeepEqual(cs.Threads.Top[0], CallSite{Stack: 1, Site: d.Stacks.Stacks[1].Frames[3], Path: "syscall", Value: 3, Calls: 1000}) {
 		t.Errorf("threads %+v", cs.Threads)
 	}
 	if cs.Retakes.Total != 45 || len(cs.Retakes.Top) != 2 || cs.Retakes.Top[0].Value != 42 || cs.Check != "ok" {
