@@ -67,6 +67,9 @@
 //   - syscope_version: the syscope that made the overlay, and the
 //     overlay's key, as `syscope check` prints them. Dumps of a syscope
 //     that did not record it lack it.
+//   - executable: the program's path (/proc/self/exe) as the dump was
+//     written; syscope pprof names it as the profile's main binary.
+//     Absent when it cannot be read, and from older dumps.
 //   - pid, start_unix_ns, seq, time_unix_ns, elapsed_ns, interval_ns,
 //     stw_ns, final, ending: which dump of which process this is (see
 //     Snapshots below). Dumps of a syscope that did not record them lack

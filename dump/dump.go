@@ -12,6 +12,10 @@ type Dump struct {
 	// was built with, and the overlay's key, e.g. "(devel) 56fefd7a1b2c,
 	// overlay 0123456789abcdef". Dumps from before it was recorded lack it.
 	SyscopeVersion string `json:"syscope_version,omitempty"`
+	// Executable is the program's path (/proc/self/exe) when the dump was
+	// written: the main binary of the profile syscope pprof makes. Dumps
+	// from before it was recorded lack it.
+	Executable string `json:"executable,omitempty"`
 
 	// The snapshot fields say which process wrote the dump and when
 	// (SYSCOPE_INTERVAL's periodic snapshots, and the final dump). Dumps

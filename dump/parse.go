@@ -55,6 +55,7 @@ type wire struct {
 	GoVersion    string             `json:"go_version"`
 	Plan         string             `json:"plan"`
 	SyscopeVer   string             `json:"syscope_version"`
+	Executable   string             `json:"executable"`
 	PID          *int64             `json:"pid"`
 	StartUnixNS  *int64             `json:"start_unix_ns"`
 	Seq          *uint64            `json:"seq"`
@@ -151,6 +152,7 @@ func Parse(data []byte) (*Dump, error) {
 	}
 	d.Consistent = *w.Consistent
 	d.SyscopeVersion = w.SyscopeVer
+	d.Executable = w.Executable
 	d.PID, d.StartUnixNS, d.Seq, d.TimeUnixNS = w.PID, w.StartUnixNS, w.Seq, w.TimeUnixNS
 	d.ElapsedNS, d.IntervalNS, d.StwNS, d.Final, d.Ending = w.ElapsedNS, w.IntervalNS, w.StwNS, w.Final, w.Ending
 	d.Interval = w.Interval

@@ -66,6 +66,14 @@ func Profile(d *dump.Dump) (*profile.Profile, error) {
 			st.Capacity, dump.TruncatedFunc))
 	}
 
+	// The main binary's mapping, so that go tool pprof knows the program
+	// ("Main binary filename not available" otherwise). The locations
+	// are symbolized already.
+	var mapping *profile.Mapping
+	if d.Executable != "" {
+		mapping = &profile.Mapping{ID: 1, File: d.Executable, HasFunctions: true, HasFilenames: true, HasLineNumbers: true}
+		p.Mapping = []*profile.Mapping{mapping}
+	}
 	funcs := map[[2]string]*profile.Function{}
 	locs := map[dump.Site]*profile.Location{}
 	location := func(f dump.Site) *profile.Location {
@@ -78,7 +86,7 @@ func Profile(d *dump.Dump) (*profile.Profile, error) {
 			funcs[[2]string{f.Func, f.File}] = fn
 			p.Function = append(p.Function, fn)
 		}
-		l := &profile.Location{ID: uint64(len(p.Location) + 1), Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
+		l := &profile.Location{ID: uint64(len(p.Location) + 1), Mapping: mapping, Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
 		locs[f] = l
 		p.Location = append(p.Location, l)
 		return l

@@ -237,6 +237,10 @@ func syscopeWrite(path string, dir, consistent bool) {
 	syscopeQ(syscopePlanName)
 	syscopeS(`,"syscope_version":`)
 	syscopeQ(syscopeVersionMark[syscopeVersionMarkLen : len(syscopeVersionMark)-1])
+	if exe := syscopeExecutable(); exe != "" {
+		syscopeS(`,"executable":`)
+		syscopeQ(exe)
+	}
 	syscopeEnding(pid, now)
 	syscopeUncounted()
 	syscopeS(`,"consistent":`)
@@ -882,4 +886,26 @@ func syscopePrintValue(s string) {
 		}
 	}
 	print(s[start:])
+}
+
+// syscopeExeBuf holds the program's path for the dump.
+var syscopeExeBuf [4096]byte
+
+// syscopeExecutable returns the program's path, read from /proc/self/exe
+// as the dump is written (after its file is open, so that the read falls
+// among the dump's own calls), or "" when it cannot be read. It does not
+// allocate: the string is a view of syscopeExeBuf.
+func syscopeExecutable() string {
+	const sysReadlinkat = 267
+	const atFdcwd = ^uintptr(99) // -100
+	name := [...]byte{'/', 'p', 'r', 'o', 'c', '/', 's', 'e', 'l', 'f', '/', 'e', 'x', 'e', 0}
+	n := int(syscopeSyscall6(sysReadlinkat, atFdcwd, uintptr(unsafe.Pointer(&name[0])), uintptr(unsafe.Pointer(&syscopeExeBuf[0])), uintptr(len(syscopeExeBuf)), 0, 0))
+	if n <= 0 || n >= len(syscopeExeBuf) {
+		return ""
+	}
+	h := struct {
+		p unsafe.Pointer
+		n int
+	}{unsafe.Pointer(&syscopeExeBuf[0]), n}
+	return *(*string)(unsafe.Pointer(&h))
 }
