@@ -340,16 +340,19 @@ func TestScriptDump(t *testing.T) {
 func TestRunChecksArguments(t *testing.T) {
 	script := filepath.Join(t.TempDir(), "s.txtar")
 	os.WriteFile(script, []byte("exec true\n"), 0o644)
-	for _, m := range []*Matrix{
-		{Scenario: ".", Metrics: []string{"thread_create"}},
-		{Scenario: ".", Releases: []string{"go1.26.8"}},
-		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"threads"}},
-		{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"typo.calls"}},
-		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}, Syscope: "syscope", Args: []string{"-n", "3"}},
-		{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}},
+	for _, c := range []struct {
+		m    *Matrix
+		want string // the error's start: each case fails for its own reason
+	}{
+		{&Matrix{Scenario: ".", Metrics: []string{"thread_create"}}, "no releases"},
+		{&Matrix{Scenario: ".", Releases: []string{"go1.26.8"}}, "no metrics"},
+		{&Matrix{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"threads"}}, `unknown metric "threads"`},
+		{&Matrix{Scenario: ".", Releases: []string{"go1.26.8"}, Metrics: []string{"typo.calls"}}, `metric "typo.calls": unknown system call "typo"`},
+		{&Matrix{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}, Syscope: "syscope", Args: []string{"-n", "3"}}, script + " is a testscript, which takes no arguments"},
+		{&Matrix{Scenario: script, Releases: []string{"go1.26.8"}, Metrics: []string{"enter"}}, "a testscript needs the syscope binary"},
 	} {
-		if _, err := m.Run(); err == nil {
-			t.Errorf("Run(%+v): no error", m)
+		if _, err := c.m.Run(); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Run(%+v): error %v, want one starting %q", c.m, err, c.want)
 		}
 	}
 }

@@ -39,7 +39,33 @@ func Plans() ([]*Plan, error) {
 		plans = append(plans, p)
 	}
 	sort.Slice(plans, func(i, j int) bool { return version.Compare(plans[i].First, plans[j].First) < 0 })
+	if len(errs) == 0 {
+		if err := CheckRanges(plans); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return plans, errors.Join(errs...)
+}
+
+// CheckRanges reports plans, sorted by their first release, whose ranges
+// overlap (Select takes the first that covers a release, so the other
+// would never be used) or leave a minor release between them that no
+// plan covers.
+func CheckRanges(plans []*Plan) error {
+	var errs []error
+	for i := 1; i < len(plans); i++ {
+		a, b := plans[i-1], plans[i]
+		next := nextMinor(a.Last)
+		switch {
+		case !version.IsValid(a.Last) || version.Lang(a.Last) != a.Last:
+			errs = append(errs, fmt.Errorf("%s: last release %q is not goX.Y", a.Name, a.Last))
+		case version.Compare(b.First, a.Last) <= 0:
+			errs = append(errs, fmt.Errorf("%s (%s to %s) and %s (%s to %s) overlap", a.Name, a.First, a.Last, b.Name, b.First, b.Last))
+		case version.Compare(b.First, next) > 0:
+			errs = append(errs, fmt.Errorf("no plan covers %s: %s ends at %s and %s starts at %s", next, a.Name, a.Last, b.Name, b.First))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Select picks the plan for release v. With force, a release newer than
@@ -172,6 +198,7 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 	return files, nil
 }
 
+// nextMinor returns the minor release after v's.
 func nextMinor(v string) string {
 	var maj, min int
 	fmt.Sscanf(strings.TrimPrefix(version.Lang(v), "go"), "%d.%d", &maj, &min)

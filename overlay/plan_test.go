@@ -2,6 +2,7 @@ package overlay
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -309,5 +310,31 @@ func TestCacheBound(t *testing.T) {
 	ents, _ := os.ReadDir(cache)
 	if len(ents) != 1 || ents[0].Name() != "other" {
 		t.Errorf("after clean the cache holds %v, want only the file clean does not own", ents)
+	}
+}
+
+// TestCheckRanges: the shipped plans' ranges are contiguous, and a gap
+// or an overlap is an error naming both plans.
+func TestCheckRanges(t *testing.T) {
+	plans, err := Plans()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckRanges(plans); err != nil {
+		t.Errorf("the shipped plans: %v", err)
+	}
+	p := func(name, first, last string) *Plan { return &Plan{Name: name, First: first, Last: last} }
+	for _, c := range []struct {
+		plans []*Plan
+		want  string
+	}{
+		{[]*Plan{p("a.plan", "go1.16", "go1.18"), p("b.plan", "go1.20", "go1.25")}, "no plan covers go1.19: a.plan ends at go1.18 and b.plan starts at go1.20"},
+		{[]*Plan{p("a.plan", "go1.16", "go1.20"), p("b.plan", "go1.20", "go1.25")}, "a.plan (go1.16 to go1.20) and b.plan (go1.20 to go1.25) overlap"},
+		{[]*Plan{p("a.plan", "go1.16", "go1.18"), p("b.plan", "go1.19", "go1.19"), p("c.plan", "go1.20", "go1.27")}, ""},
+	} {
+		err := CheckRanges(c.plans)
+		if got := fmt.Sprint(err); c.want == "" && err != nil || c.want != "" && got != c.want {
+			t.Errorf("CheckRanges: %v, want %q", err, c.want)
+		}
 	}
 }
