@@ -257,7 +257,11 @@ func TestExitSplit(t *testing.T) {
 		v := row.Values
 		for i := range v["exits"] {
 			lost := v["exits"][i] - v["exit_fast_kept_p"][i]
-			if v["sysmon_retake"][i] != lost || v["exit_fast_idle_p"][i]+v["exit_slow_queued"][i] != lost {
+			// On a loaded machine an exit that found no P on its fast path
+			// may find one idle on the slow path (seen once in a run with
+			// two CPU hogs): still one exit per retake that took an idle P
+			// or queued, never a P won back.
+			if v["sysmon_retake"][i] != lost || v["exit_fast_idle_p"][i]+v["exit_slow_queued"][i]+v["exit_slow_idle_p"][i] != lost {
 				t.Errorf("%s run %d: %v retakes, %v exits that lost their P (%v idle, %v queued, %v reacquired, %v slow idle): want one idle or queued exit per retake",
 					row.Release, i, v["sysmon_retake"][i], lost, v["exit_fast_idle_p"][i], v["exit_slow_queued"][i], v["exit_fast_reacquired_p"][i], v["exit_slow_idle_p"][i])
 			}
