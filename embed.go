@@ -1,6 +1,8 @@
 // Package syscope holds the files the overlay generator embeds: the hook
 // plans (patches/) and the sources syscope adds to package runtime
-// (runtime/) and to package runtime/metrics (runtime/metrics/). Package
+// (runtime/), to runtime/metrics (its /syscope/ metrics), to
+// runtime/pprof (the live "syscope" profile) and to net/http/pprof (the
+// profile's ?seconds=N form and description). Package
 // syscall and internal/runtime/syscall get no added file: the plans
 // patch their SYSCALL instructions in place, calling into
 // runtime/syscope_amd64.s. See tools/syscope for the command.
@@ -11,7 +13,7 @@ import "embed"
 // Files are the plans, the files they include and the added sources.
 // go:embed cannot reach "..", so this file sits at the module root.
 //
-//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s runtime/metrics/*.go
+//go:embed patches/*.plan patches/*.inc runtime/*.go runtime/*.s runtime/metrics/*.go runtime/pprof/*.go net/http/pprof/*.go
 //go:embed demo/demo.txtar
 var Files embed.FS
 

@@ -169,7 +169,7 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{"runtime", "runtime/metrics", "syscall"} {
+	for _, dir := range []string{"runtime", "runtime/metrics", "runtime/pprof", "net/http/pprof", "syscall"} {
 		ents, _ := fs.ReadDir(syscope.Files, dir)
 		for _, e := range ents {
 			if e.IsDir() {

@@ -176,20 +176,8 @@ func syscopeQ(s string) {
 // (a pid reused) gets PROG.PID.N.json, reserved with O_EXCL, so no dump
 // replaces another. The directory must exist, as GOCOVERDIR's must.
 func syscopeWrite(path string, dir, consistent bool) {
-	// Ticks per ns over the whole run, for the conversion.
-	tk, now := syscopeClocks()
-	dtk := float64(tk - syscopeStartTk)
-	dns := float64(now - syscopeStartNs)
-	perNs := 1.0
-	if dns > 0 && dtk > 0 {
-		perNs = dtk / dns
-	}
-	ns := func(tk uint64) uint64 {
-		if f := float64(tk) / perNs; f < 1<<62 {
-			return uint64(f)
-		}
-		return 1 << 62 // far past any call; keeps the bounds' nudging clear of overflow
-	}
+	perNs, now := syscopePerNs()
+	ns := func(tk uint64) uint64 { return syscopeNs(perNs, tk) }
 
 	// Write to a temporary file beside path and rename it into place, so a
 	// reader never sees half a dump.
@@ -536,18 +524,63 @@ func syscopeAppend(buf []byte, k int, s string, n uint64, num bool) int {
 
 // syscopeName writes the name of trap as a JSON string.
 func syscopeName(trap int) {
+	if n := syscopeTrapName(trap); n != "" {
+		syscopeQ(n)
+		return
+	}
+	syscopeS(`"syscall_`)
+	syscopeU(uint64(trap))
+	syscopeS(`"`)
+}
+
+// syscopeTrapName is the name of trap, or "" for a number with no name,
+// which is called syscall_N.
+func syscopeTrapName(trap int) string {
 	switch {
 	case trap < 0:
-		syscopeQ("unknown")
+		return "unknown"
 	case trap == syscopeTraps-1:
-		syscopeQ("other")
-	case trap < len(syscopeNames) && syscopeNames[trap] != "":
-		syscopeQ(syscopeNames[trap])
-	default:
-		syscopeS(`"syscall_`)
-		syscopeU(uint64(trap))
-		syscopeS(`"`)
+		return "other"
+	case trap < len(syscopeNames):
+		return syscopeNames[trap]
 	}
+	return ""
+}
+
+// syscopeStkShown reports whether the stack table's entry i is in the
+// snapshot: it has counts, and its frames are written.
+func syscopeStkShown(i int) bool {
+	if syscopeStksSnap[i] == (syscopeStkSnap{}) {
+		return false
+	}
+	return i == syscopeStackCap || syscopeLoad64(&syscopeStks[i].ready) != 0
+}
+
+// syscopeStkLabels returns the system call and path of the table's
+// entry i, or path "" for a stack that is not a system call's (a cgo
+// call, a go statement, the runtime, the truncated stack). trap -1 is a
+// call whose number is not known.
+func syscopeStkLabels(i int) (trap int, path string) {
+	key := syscopeStks[i].key
+	switch {
+	case i == syscopeStackCap, key == syscopeKeyNone:
+		return 0, ""
+	case key == syscopeKeyUnknown:
+		return -1, "syscall"
+	}
+	t := key &^ syscopeRawBit
+	if t >= syscopeTraps {
+		t = syscopeTraps - 1
+	}
+	if key&syscopeRawBit != 0 {
+		return int(t), "raw"
+	}
+	return int(t), "syscall"
+}
+
+// syscopeStkCalls is a snapshot's sampled calls, rounded.
+func syscopeStkCalls(s *syscopeStkSnap) uint64 {
+	return (s.calls + 1<<(syscopeCallFrac-1)) >> syscopeCallFrac
 }
 
 // syscopeFrame writes one frame of a stack or site as the dump's
@@ -684,6 +717,26 @@ func syscopeEnding(pid uint64, now int64) {
 	syscopeS("}")
 }
 
+// syscopePerNs returns the ticks per ns over the whole run, for
+// syscopeNs, and the time now.
+func syscopePerNs() (float64, int64) {
+	tk, now := syscopeClocks()
+	dtk := float64(tk - syscopeStartTk)
+	dns := float64(now - syscopeStartNs)
+	if dns > 0 && dtk > 0 {
+		return dtk / dns, now
+	}
+	return 1, now
+}
+
+// syscopeNs converts ticks to ns at perNs ticks per ns.
+func syscopeNs(perNs float64, tk uint64) uint64 {
+	if f := float64(tk) / perNs; f < 1<<62 {
+		return uint64(f)
+	}
+	return 1 << 62 // far past any call; keeps the bounds' nudging clear of overflow
+}
+
 // syscopeStacksEnd closes the dump's "syscalls" array, writes the
 // "stacks" member and closes the dump.
 func syscopeStacksEnd(ns func(uint64) uint64) {
@@ -716,14 +769,10 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 	first := true
 	safe := syscopeStacksSafe()
 	for i := range syscopeStks {
-		s := &syscopeStksSnap[i]
-		if s.calls == 0 && s.ticks == 0 && s.lost == 0 && s.retakes == 0 && s.threads == 0 && s.inflight == 0 {
+		if !syscopeStkShown(i) {
 			continue
 		}
-		e := &syscopeStks[i]
-		if i < syscopeStackCap && syscopeLoad64(&e.ready) == 0 {
-			continue
-		}
+		s, e := &syscopeStksSnap[i], &syscopeStks[i]
 		if !first {
 			syscopeS(",")
 		}
@@ -735,24 +784,13 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 			syscopeFramesFn(e)
 		}
 		syscopeS("]")
-		switch key := e.key; {
-		case i == syscopeStackCap, key == syscopeKeyNone:
-		case key == syscopeKeyUnknown:
-			syscopeS(`,"syscall":"unknown","path":"syscall"`)
-		default:
-			trap := key &^ syscopeRawBit
-			if trap >= syscopeTraps {
-				trap = syscopeTraps - 1
-			}
+		if trap, path := syscopeStkLabels(i); path != "" {
 			syscopeS(`,"syscall":`)
-			syscopeName(int(trap))
-			if key&syscopeRawBit != 0 {
-				syscopeS(`,"path":"raw"`)
-			} else {
-				syscopeS(`,"path":"syscall"`)
-			}
+			syscopeName(trap)
+			syscopeS(`,"path":`)
+			syscopeQ(path)
 		}
-		syscopeField(`,"calls":`, (s.calls+1<<(syscopeCallFrac-1))>>syscopeCallFrac)
+		syscopeField(`,"calls":`, syscopeStkCalls(s))
 		syscopeField(`,"time_ns":`, ns(s.ticks))
 		syscopeField(`,"lost_p":`, s.lost)
 		syscopeField(`,"retakes":`, s.retakes)
@@ -775,6 +813,22 @@ var syscopeFramesFn func(e *syscopeStk)
 
 // syscopeFramesExpanded writes e's frames, inlined frames expanded.
 func syscopeFramesExpanded(e *syscopeStk) {
+	sep := false
+	syscopeFramesVisit(e, func(fn, file string, line int64) {
+		if sep {
+			syscopeS(",")
+		}
+		sep = true
+		syscopeFrame(fn, file, line)
+	})
+}
+
+// syscopeFramesVisit calls visit with each of e's frames, innermost
+// first, inlined frames expanded, or with one frame "unknown" when no PC
+// resolves to a function. It symbolizes with CallersFrames, which
+// allocates. The dump and the live profile (syscope_live.go) both take
+// their frames from here.
+func syscopeFramesVisit(e *syscopeStk, visit func(fn, file string, line int64)) {
 	// Leading frames of syscope's hooks and of exitsyscall are
 	// where the stack was taken, not who made the call: they are
 	// left out, unless nothing else is there.
@@ -791,7 +845,7 @@ func syscopeFramesExpanded(e *syscopeStk) {
 			break
 		}
 	}
-	sep := false
+	any := false
 	frames = CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
@@ -801,18 +855,15 @@ func syscopeFramesExpanded(e *syscopeStk) {
 			lead = false
 		}
 		if f.Function != "" {
-			if sep {
-				syscopeS(",")
-			}
-			sep = true
-			syscopeFrame(f.Function, f.File, int64(f.Line))
+			any = true
+			visit(f.Function, f.File, int64(f.Line))
 		}
 		if !more {
 			break
 		}
 	}
-	if !sep { // no PC resolved to a function
-		syscopeS(`{"func":"unknown","file":"","line":0}`)
+	if !any {
+		visit("unknown", "", 0)
 	}
 }
 

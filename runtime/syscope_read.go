@@ -46,6 +46,14 @@
 //     sched.lock; the stacks after it is released (the world still
 //     stopped), each under its goroutine's _Gscan bit, with the system
 //     call of a blocked thread read from /proc (syscopeStacksCollect).
+//   - The live profile (syscope_live.go; runtime/pprof's "syscope"): a
+//     snapshot's rules, and its claim, so it never runs beside a
+//     snapshot, the exit dump or another live read (they share the
+//     snapshot's buffers); a snapshot due meanwhile is skipped, the exit
+//     dump waits for it as for a snapshot. It keeps the claim until the
+//     stack figures are copied out, then symbolizes on its own goroutine
+//     with the world running: a stack's key and PCs never change once it
+//     is ready. Its Count loads each stack's ready flag, nothing more.
 //   - A crash dump (syscopeAtCrash): no lock may be taken and nothing
 //     allocated; one fold, marked "consistent": false, and no other
 //     goroutine's stack (what it would unwind goes to a stack of no

@@ -156,7 +156,10 @@ func syscopeSnapshot() bool {
 		mp.syscope.snapWriting = 0
 		syscopeStartWorld()
 		releasem(mp)
-		return false
+		// A live profile's read (syscope_live.go) holds the claim: this
+		// snapshot is skipped, the next is due as usual. Otherwise the
+		// final dump has begun.
+		return syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot
 	}
 	syscopeDumper = uintptr(unsafe.Pointer(mp))
 	syscopeSeq++

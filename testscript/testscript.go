@@ -44,6 +44,10 @@
 //	                                test), fetched through the module proxy
 //	normalize file                  rewrites addresses, offsets, fp/sp/pc values
 //	                                and goroutine ids in file to fixed text, for cmp
+//	profile A B FUNC                the pprof profiles A and B have the same
+//	                                sample types in the same order, and the
+//	                                samples of A with a frame of FUNC are B's:
+//	                                the same stacks, labels and values
 //	sigend SIG END prog [args...]   runs prog, waits for its first line on stdout,
 //	                                sends it SIG (PIPE: closes its stdout instead)
 //	                                and requires END: signal:NAME (it died by that
@@ -102,6 +106,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
+	"profile":   cmdProfile,
 	"setid":     cmdSetid,
 	"sigend":    cmdSigend,
 	"sortparas": cmdSortparas,
