@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./tools/stwbench [-n snapshots] [-interval d] [-goroutines g] [-threads t] [-work] [-o file] [toolchain...]
+//	go run ./tools/stwbench [-n snapshots] [-interval d] [-goroutines g] [-threads t] [-scrapes n] [-work] [-o file] [toolchain...]
 //
 // A toolchain is a release or a role that releases.Lookup resolves
 // (local, oldest, newest, last-psyscall); the default is local.
@@ -47,6 +47,14 @@
 // measures from the start of stopping to the restart, while stw_ns also
 // covers the wait for the world's semaphore and the return from the
 // restart, so stw_ns should read slightly higher.
+//
+// Then, for the cases at the default rate, it measures the live profile
+// (runtime/pprof's "syscope", which net/http/pprof serves): the same
+// program, with no snapshots, writes it -scrapes times (100 by default),
+// 20ms apart, and prints each write's wall time, the process's CPU time
+// over it (getrusage) and its size; the table gives their p50, p99 and
+// max, and the runtime's non-GC pauses over the writes (go1.22 and
+// later), one stop of the world per write.
 //
 // -work keeps the build directory (and prints it) for profiling the
 // program by hand. When every case succeeded the table goes to -o
@@ -94,6 +102,7 @@ func main() {
 	interval := flag.Duration("interval", 50*time.Millisecond, "SYSCOPE_INTERVAL of the runs")
 	gs := flag.Int("goroutines", 10000, "goroutines parked on a channel in the large cases")
 	ts := flag.Int("threads", 1000, "threads blocked in read(2) in the large cases")
+	nScrapes := flag.Int("scrapes", 100, "writes of the live profile per case")
 	work := flag.Bool("work", false, "keep the build directory and print its name")
 	outDoc := flag.String("o", "docs/snapshots.md", "write the table to `file` when every case succeeded (\"\" for none)")
 	flag.Parse()
@@ -119,6 +128,9 @@ func main() {
 	fmt.Fprintf(out, "%-10s %-10s %-6s %6s %7s %5s %4s %9s %9s %9s %5s | %4s %9s %9s %6s %6s\n",
 		"toolchain", "case", "stacks", "gorout", "threads", "snaps", "miss", "p50", "p99", "max", "KiB", "rt n", "rt p50", "rt p99", "rt/p50", "rt/p99")
 
+	var live bytes.Buffer // the live profile's table, printed after the snapshots' table
+	fmt.Fprintf(&live, "%-10s %-10s %6s %7s %7s %9s %9s %9s %9s %6s | %4s %9s %9s\n",
+		"toolchain", "case", "gorout", "threads", "scrapes", "wall p50", "wall p99", "wall max", "cpu p50", "KiB", "rt n", "rt p50", "rt p99")
 	bindir, err := os.MkdirTemp("", "syscope-stwbench-bin-")
 	check(err)
 	syscope := filepath.Join(bindir, "syscope")
@@ -160,6 +172,21 @@ func main() {
 				us(float64(p50)), us(float64(p99)), us(float64(percentile(r.stw, 1))),
 				float64(r.size)/1024, runtimeColumns(r, p50, p99))
 		}
+		for _, c := range cases {
+			if !c.stacks {
+				continue // the live profile is empty at rate 0
+			}
+			r, err := measureLive(filepath.Join(dir, "stw"), c, *nScrapes)
+			if err != nil {
+				log.Printf("%s %s, live profile: %v", tc, c.name, err)
+				failed = true
+				continue
+			}
+			fmt.Fprintf(&live, "%-10s %-10s %6d %7d %7d %9s %9s %9s %9s %6.1f | %s\n",
+				tc, c.name, c.goroutines, r.threads, len(r.stw),
+				us(float64(percentile(r.stw, 0.5))), us(float64(percentile(r.stw, 0.99))), us(float64(percentile(r.stw, 1))),
+				us(float64(percentile(r.cpu, 0.5))), float64(r.size)/1024, pauseColumns(r))
+		}
 		if *work {
 			log.Printf("%s: kept %s", tc, dir)
 		} else {
@@ -167,6 +194,7 @@ func main() {
 		}
 	}
 	os.RemoveAll(bindir)
+	fmt.Printf("\n%s", live.Bytes())
 	if failed {
 		log.Fatal("a case failed; no table written")
 	}
@@ -194,6 +222,16 @@ func main() {
 	fmt.Fprintf(&doc.Body, "from the restart, so a thread the kernel descheduled there makes stw_ns\n")
 	fmt.Fprintf(&doc.Body, "the larger. On releases before go1.22 the runtime has no such histogram (-).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n\n", table.Bytes())
+	fmt.Fprintf(&doc.Body, "## The live profile\n\n")
+	fmt.Fprintf(&doc.Body, "What one write of the live profile costs (runtime/pprof's \"syscope\", what\n")
+	fmt.Fprintf(&doc.Body, "net/http/pprof serves at /debug/pprof/syscope), in the same program at the\n")
+	fmt.Fprintf(&doc.Body, "default profile rate with no snapshots: %d writes per case, 20ms apart,\n", *nScrapes)
+	fmt.Fprintf(&doc.Body, "each timed by the program (wall, nearest rank) and charged the process's\n")
+	fmt.Fprintf(&doc.Body, "CPU time over it (getrusage: the stopped world, the fold, the symbolizing\n")
+	fmt.Fprintf(&doc.Body, "and the encoding); KiB is the median gzipped profile. After | the\n")
+	fmt.Fprintf(&doc.Body, "runtime's non-GC pauses over the writes (go1.22 and later): each write\n")
+	fmt.Fprintf(&doc.Body, "stops the world once, as a snapshot does.\n\n")
+	fmt.Fprintf(&doc.Body, "```\n%s```\n\n", live.Bytes())
 	fmt.Fprintf(&doc.Body, "The machine's load average (1, 5, 15 minutes) was %s as the bench\n", loadStart)
 	fmt.Fprintf(&doc.Body, "started and %s as it ended: the tail (p99, max) is where other\n", loadAvg())
 	fmt.Fprintf(&doc.Body, "work on the machine shows, a thread of the stopped program descheduled\n")
@@ -217,14 +255,11 @@ func us(ns float64) string {
 }
 
 // runtimeColumns formats the runtime's pause histogram of a run: its
-// count, p50 and p99, and their ratios to stw_ns' p50 and p99.
+// count, p50 and p99 (pauseColumns), and their ratios to stw_ns' p50 and
+// p99.
 func runtimeColumns(r *caseResult, p50ns, p99ns uint64) string {
 	if !r.out.HasPauses {
-		return fmt.Sprintf("%4s %9s %9s %6s %6s", "-", "-", "-", "-", "-")
-	}
-	var n uint64
-	for _, b := range r.out.Pauses {
-		n += b.Count
+		return fmt.Sprintf("%s %6s %6s", pauseColumns(r), "-", "-")
 	}
 	p50, _ := histQuantile(r.out.Pauses, 0.50)
 	p99, _ := histQuantile(r.out.Pauses, 0.99)
@@ -234,13 +269,29 @@ func runtimeColumns(r *caseResult, p50ns, p99ns uint64) string {
 		}
 		return strconv.FormatFloat(rt*1e9/float64(stw), 'f', 2, 64)
 	}
-	return fmt.Sprintf("%4d %9s %9s %6s %6s", n, us(p50*1e9), us(p99*1e9), ratio(p50, p50ns), ratio(p99, p99ns))
+	return fmt.Sprintf("%s %6s %6s", pauseColumns(r), ratio(p50, p50ns), ratio(p99, p99ns))
+}
+
+// pauseColumns formats the count, p50 and p99 of the runtime's pause
+// histogram of a run, "-" on a release without it.
+func pauseColumns(r *caseResult) string {
+	if !r.out.HasPauses {
+		return fmt.Sprintf("%4s %9s %9s", "-", "-", "-")
+	}
+	var n uint64
+	for _, b := range r.out.Pauses {
+		n += b.Count
+	}
+	p50, _ := histQuantile(r.out.Pauses, 0.50)
+	p99, _ := histQuantile(r.out.Pauses, 0.99)
+	return fmt.Sprintf("%4d %9s %9s", n, us(p50*1e9), us(p99*1e9))
 }
 
 // caseResult is one case's measurement.
 type caseResult struct {
 	threads int      // /proc/self/status Threads when ready
-	stw     []uint64 // stw_ns of each snapshot kept
+	stw     []uint64 // stw_ns of each snapshot kept; a live run's wall time per write
+	cpu     []uint64 // a live run's CPU time per write
 	missed  int      // seqs between the first and the last kept that were never read
 	size    int      // median bytes of a snapshot file
 	out     result   // what the program printed
@@ -387,6 +438,51 @@ func measureCase(bin string, c workload, n int, interval time.Duration) (*caseRe
 	if r.missed > len(kept)/10 {
 		return nil, fmt.Errorf("%d snapshots missed, %d read: the bench cannot keep up", r.missed, len(kept))
 	}
+	return r, nil
+}
+
+// measureLive runs bin for one workload in its live mode: n writes of
+// the live profile, no snapshots. stw holds each write's wall time, cpu
+// its CPU time.
+func measureLive(bin string, c workload, n int) (*caseResult, error) {
+	dir, err := os.MkdirTemp("", "syscope-stwbench-out-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	outFile := filepath.Join(dir, "final.json")
+	cmd := exec.Command(bin, strconv.Itoa(c.goroutines), strconv.Itoa(c.threads), "live", strconv.Itoa(n))
+	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+outFile, "SYSCOPE_INTERVAL=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("the program: %v; its output:\n%s%s", err, stdout.Bytes(), stderr.Bytes())
+	}
+	res, err := parseOutput(&stdout)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Scrapes) != n {
+		return nil, fmt.Errorf("%d writes of the live profile, want %d", len(res.Scrapes), n)
+	}
+	if res.ReadyThreads < c.threads {
+		return nil, fmt.Errorf("/proc/self/status counted %d threads when ready, want at least %d", res.ReadyThreads, c.threads)
+	}
+	d, err := dump.Read(outFile)
+	if err == nil {
+		err = d.Check()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the final dump: %v", err)
+	}
+	r := &caseResult{threads: res.ReadyThreads, out: res}
+	var sizes []uint64
+	for _, sc := range res.Scrapes {
+		r.stw = append(r.stw, sc.Wall)
+		r.cpu = append(r.cpu, sc.CPU)
+		sizes = append(sizes, uint64(sc.Bytes))
+	}
+	r.size = int(percentile(sizes, 0.5))
 	return r, nil
 }
 

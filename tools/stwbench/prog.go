@@ -11,6 +11,11 @@ package main
 // write end, lets every goroutine finish and returns. It makes no call
 // that stops the world itself (no ReadMemStats, no GOMAXPROCS), so the
 // snapshots are the only non-GC pauses it has.
+//
+// "prog G T live N" measures the live profile instead: once ready, it
+// writes runtime/pprof's "syscope" profile N times, 20ms apart, and
+// prints "scrape WALLNS CPUNS BYTES" for each (CPU from getrusage, the
+// whole process), then the pauses as above, without waiting for a line.
 const prog = `package main
 
 import (
@@ -20,6 +25,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -58,11 +64,42 @@ func hist() *metrics.Float64Histogram {
 	return nil
 }
 
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// scrapes writes the live profile n times and prints what each cost.
+func scrapes(arg string) {
+	n, err := strconv.Atoi(arg)
+	if err != nil {
+		panic("usage: prog GOROUTINES THREADS live N")
+	}
+	p := pprof.Lookup("syscope")
+	if p == nil {
+		panic("no syscope profile: not an instrumented build")
+	}
+	var buf bytes.Buffer
+	for i := 0; i < n; i++ {
+		buf.Reset()
+		c0, t0 := cpu(), time.Now()
+		if err := p.WriteTo(&buf, 0); err != nil {
+			panic(err)
+		}
+		wall, c := time.Since(t0), cpu()-c0
+		fmt.Printf("scrape %d %d %d\n", wall.Nanoseconds(), c.Nanoseconds(), buf.Len())
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func main() {
 	gs, err1 := strconv.Atoi(os.Args[1])
 	ts, err2 := strconv.Atoi(os.Args[2])
 	if err1 != nil || err2 != nil {
-		panic("usage: prog GOROUTINES THREADS")
+		panic("usage: prog GOROUTINES THREADS [live N]")
 	}
 	park := make(chan struct{})
 	parked := make(chan struct{}, gs)
@@ -103,7 +140,9 @@ func main() {
 	time.Sleep(100 * time.Millisecond) // let the last readers settle into read(2)
 	before := hist()
 	fmt.Printf("ready threads %d goroutines %d\n", status("Threads"), runtime.NumGoroutine())
-	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+	if len(os.Args) == 5 && os.Args[3] == "live" {
+		scrapes(os.Args[4])
+	} else if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 		panic(fmt.Sprintf("reading the stop line: %v", err))
 	}
 	after := hist()

@@ -139,6 +139,13 @@ type result struct {
 	EndThreads                    int // Threads when told to stop
 	Pauses                        []bucket
 	HasPauses                     bool // the release has /sched/pauses/total/other:seconds
+	Scrapes                       []scrape
+}
+
+// scrape is what one write of the live profile cost.
+type scrape struct {
+	Wall, CPU uint64 // ns
+	Bytes     int
 }
 
 // parseOutput reads the program's standard output:
@@ -147,6 +154,7 @@ type result struct {
 //	end threads T
 //	pauses N          (or "nopauses" on a release without the metric)
 //	b LO HI COUNT     (N lines, the buckets that counted pauses)
+//	scrape WALL CPU BYTES (live runs: one per write of the live profile)
 func parseOutput(r io.Reader) (result, error) {
 	var res result
 	var ready, end bool
@@ -174,6 +182,16 @@ func parseOutput(r io.Reader) (result, error) {
 			want = 0
 		case f[0] == "pauses" && len(f) == 2:
 			want, res.HasPauses = atoi(f[1]), true
+		case f[0] == "scrape" && len(f) == 4 && ready && !end:
+			var sc scrape
+			var err1, err2 error
+			sc.Wall, err1 = strconv.ParseUint(f[1], 10, 64)
+			sc.CPU, err2 = strconv.ParseUint(f[2], 10, 64)
+			sc.Bytes = atoi(f[3])
+			if err == nil && (err1 != nil || err2 != nil) {
+				err = fmt.Errorf("not a scrape")
+			}
+			res.Scrapes = append(res.Scrapes, sc)
 		case f[0] == "b" && len(f) == 4 && res.HasPauses:
 			var b bucket
 			var err1, err2 error
