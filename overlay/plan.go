@@ -54,7 +54,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/syscope/syscope"
-	"github.com/syscope/syscope/dump"
+	"github.com/syscope/syscope/internal/events"
 )
 
 // A Plan maps one range of Go releases onto syscope's hooks.
@@ -222,8 +222,8 @@ func (ps *planParser) header(file, text string, plan bool) error {
 			ps.p.First, ps.p.Last = f[1], f[2]
 		case "unsupported":
 			for _, ev := range f[1:] {
-				if !slices.Contains(dump.EventNames, ev) {
-					return fmt.Errorf("%s: unsupported: no event %q (the dump's events are %s)", pos, ev, strings.Join(dump.EventNames, " "))
+				if names := events.Names(nil); !slices.Contains(names, ev) {
+					return fmt.Errorf("%s: unsupported: no event %q (the dump's events are %s)", pos, ev, strings.Join(names, " "))
 				}
 				if slices.Contains(ps.p.Unsupported, ev) {
 					return fmt.Errorf("%s: unsupported: %q is listed twice", pos, ev)

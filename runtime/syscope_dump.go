@@ -174,8 +174,9 @@ func syscopeQ(s string) {
 // dump costs no extra system call. In a directory the dump is
 // PROG.PID.json, PROG the base name of os.Args[0]: a name already taken
 // (a pid reused) gets PROG.PID.N.json, reserved with O_EXCL, so no dump
-// replaces another. The directory must exist, as GOCOVERDIR's must.
-func syscopeWrite(path string, dir, consistent bool) {
+// replaces another. The directory must exist, as GOCOVERDIR's must. It
+// reports whether the dump is in place, its path in syscopeOut.final.
+func syscopeWrite(path string, dir, consistent bool) bool {
 	perNs, now := syscopePerNs()
 	ns := func(tk uint64) uint64 { return syscopeNs(perNs, tk) }
 
@@ -196,7 +197,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	}
 	if tmp == nil || dst == nil {
 		print("syscope: cannot write dump: SYSCOPE_OUT is too long\n")
-		return
+		return false
 	}
 	const oWronly, oCreat, oExcl, oCloexec, oNofollow = 01, 0100, 0200, 02000000, 0400000
 	const oDirectory, oPath = 0200000, 010000000
@@ -209,12 +210,11 @@ func syscopeWrite(path string, dir, consistent bool) {
 			// writable, say): path may be a directory that is.
 			if d := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oPath|oDirectory|oCloexec, 0, 0, 0); int(d) >= 0 {
 				syscopeSyscall6(syscopeSysClose, d, 0, 0, 0, 0, 0)
-				syscopeWrite(path, true, consistent)
-				return
+				return syscopeWrite(path, true, consistent)
 			}
 		}
 		syscopeOutErr(path, dir, e)
-		return
+		return false
 	}
 	o := &syscopeOut
 	o.fd, o.n, o.err = fd, 0, 0
@@ -376,7 +376,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 	if o.err != 0 {
 		syscopeOutErr(path, dir, int(o.err))
 		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
-		return
+		return false
 	}
 	// In a directory, reserve a name no other dump has: rename would
 	// replace one left by an earlier process with the same pid.
@@ -397,7 +397,7 @@ func syscopeWrite(path string, dir, consistent bool) {
 			}
 			syscopeOutErr(path, dir, -r)
 			syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
-			return
+			return false
 		}
 	}
 	if r := syscopeSyscall6(syscopeSysRename, uintptr(unsafe.Pointer(tmp)), uintptr(unsafe.Pointer(dst)), 0, 0, 0, 0); int(r) < 0 {
@@ -405,11 +405,12 @@ func syscopeWrite(path string, dir, consistent bool) {
 		// A directory: EISDIR, or EBUSY for "." or a mount point, which
 		// rename will not replace (found by fuzzing SYSCOPE_OUT).
 		if e := -int(r); !dir && (e == eisdir || e == 16) {
-			syscopeWrite(path, true, consistent) // path is a directory
-			return
+			return syscopeWrite(path, true, consistent) // path is a directory
 		}
 		syscopeOutErr(path, dir, -int(r))
+		return false
 	}
+	return true
 }
 
 // syscopeOutErr prints the one line that says why no dump was written,

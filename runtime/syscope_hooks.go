@@ -463,6 +463,7 @@ const (
 	syscopeSysClose   = 3
 	syscopeSysGetpid  = 39
 	syscopeSysRename  = 82
+	syscopeSysLink    = 86
 	syscopeSysUnlink  = 87
 	syscopeSysGetuid  = 102
 	syscopeSysGetgid  = 104

@@ -36,7 +36,8 @@ const (
 )
 
 var (
-	syscopeIntervalNs  int64 // SYSCOPE_INTERVAL, 0 for none
+	syscopeIntervalNs  int64  // SYSCOPE_INTERVAL, 0 for none
+	syscopeKeep        uint64 // SYSCOPE_KEEP, 0 for none
 	syscopeSnapNext    int64 // nanotime of the next snapshot, 0 for none; sysmon's
 	syscopeSnapWake    bool  // sysmon readied forcegchelper for a snapshot (under forcegc.lock)
 	syscopeStartUnixNs int64
@@ -52,10 +53,26 @@ var (
 	}
 )
 
-// syscopeSnapInit reads SYSCOPE_INTERVAL; syscopeInit calls it.
+// syscopeSnapInit reads SYSCOPE_INTERVAL and SYSCOPE_KEEP; syscopeInit
+// calls it.
 func syscopeSnapInit() {
 	sec, nsec, _ := time_now()
 	syscopeStartUnixNs = sec*1e9 + int64(nsec)
+	if s := gogetenv("SYSCOPE_KEEP"); s != "" {
+		var n uint64
+		ok := len(s) <= 7
+		for i := 0; ok && i < len(s); i++ {
+			ok = s[i] >= '0' && s[i] <= '9'
+			n = n*10 + uint64(s[i]-'0')
+		}
+		if !ok || n < 1 || n > 1e6 {
+			print("syscope: SYSCOPE_KEEP=")
+			syscopePrintValue(s)
+			print(" is not a number of snapshots from 1 to 1000000; none kept\n")
+		} else {
+			syscopeKeep = n
+		}
+	}
 	s := gogetenv("SYSCOPE_INTERVAL")
 	if s == "" {
 		return
@@ -168,8 +185,11 @@ func syscopeSnapshot() bool {
 	syscopeEnd.how, syscopeEnd.code, syscopeEnd.sig = syscopeEndNone, -1, 0
 	syscopeEnd.stwNs = nanotime() - start
 	path := gogetenv("SYSCOPE_OUT")
+	seq := syscopeSeq
 	systemstack(func() {
-		syscopeWrite(path, syscopeOutIsDir(path), consistent)
+		if syscopeWrite(path, syscopeOutIsDir(path), consistent) && syscopeKeep > 0 {
+			syscopeKeepSnapshot(path, seq)
+		}
 	})
 	syscopeDumper = 0
 	syscopeCas64(&syscopeDumped, syscopeDumpSnapshot, syscopeDumpNone)
@@ -203,4 +223,70 @@ func syscopeWaitSnapshot(mp *m, crash bool) bool {
 		}
 	}
 	return true
+}
+
+// syscopeKeepBuf holds the name of the kept snapshot to remove;
+// syscopeKeepErrSaid is set once a failure to keep one is said.
+var (
+	syscopeKeepBuf     [4096]byte
+	syscopeKeepErrSaid uint64
+)
+
+// syscopeKeepSnapshot keeps the snapshot seq, just renamed into place at
+// syscopeOut.final, under a name of its own beside it: NAME.seqN.json
+// for NAME.json (NAME.seqN for a name without .json), a hard link, so
+// that `syscope diff DIR` finds the last ones without copying. It removes
+// the one SYSCOPE_KEEP snapshots older. The exit dump stays at NAME.json.
+func syscopeKeepSnapshot(path string, seq uint64) {
+	final := syscopeOut.final[:]
+	n := 0
+	for n < len(final) && final[n] != 0 {
+		n++
+	}
+	stem, ext := final[:n], ""
+	if n >= 5 && string(final[n-5:n]) == ".json" {
+		stem, ext = final[:n-5], ".json"
+	}
+	kept := syscopeKeepName(syscopeOut.name[:], stem, seq, ext)
+	r := -36 // ENAMETOOLONG
+	if kept != nil {
+		r = int(syscopeSyscall6(syscopeSysLink, uintptr(unsafe.Pointer(&final[0])), uintptr(unsafe.Pointer(kept)), 0, 0, 0, 0))
+	}
+	if r < 0 {
+		if syscopeCas64(&syscopeKeepErrSaid, 0, 1) { // once, as syscopeOutErr
+			print("syscope: cannot keep snapshot ", seq, " beside ")
+			syscopePrintValue(path)
+			print(" (SYSCOPE_KEEP): errno ", -r, "\n")
+		}
+		return
+	}
+	if seq > syscopeKeep {
+		if old := syscopeKeepName(syscopeKeepBuf[:], stem, seq-syscopeKeep, ext); old != nil {
+			syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(old)), 0, 0, 0, 0, 0)
+		}
+	}
+}
+
+// syscopeKeepName writes stem + ".seq" + seq + ext, NUL-terminated, into
+// buf; nil if it does not fit.
+func syscopeKeepName(buf, stem []byte, seq uint64, ext string) *byte {
+	var num [24]byte
+	i := len(num)
+	for {
+		i--
+		num[i] = byte('0' + seq%10)
+		seq /= 10
+		if seq == 0 {
+			break
+		}
+	}
+	if len(stem)+len(".seq")+len(num)-i+len(ext)+1 > len(buf) {
+		return nil
+	}
+	k := copy(buf, stem)
+	k += copy(buf[k:], ".seq")
+	k += copy(buf[k:], num[i:])
+	k += copy(buf[k:], ext)
+	buf[k] = 0
+	return &buf[0]
 }

@@ -21,7 +21,7 @@ import (
 
 // sigendEnv are the variables the script's own values of which sigend
 // passes to the child; the rest of its environment is the test's.
-var sigendEnv = []string{"SYSCOPE", "SYSCOPE_OUT", "SYSCOPE_INTERVAL", "GOTRACEBACK", "GODEBUG"}
+var sigendEnv = []string{"SYSCOPE", "SYSCOPE_OUT", "SYSCOPE_INTERVAL", "SYSCOPE_KEEP", "GOTRACEBACK", "GODEBUG"}
 
 var sigendSignals = map[string]syscall.Signal{
 	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "TERM": syscall.SIGTERM,

@@ -16,7 +16,7 @@ import (
 // program with one variable set to the input instead, and requires what
 // every value must give: the program's output and exit status
 // unchanged, and on stderr nothing, or one line that names the variable.
-var envVars = []string{"SYSCOPE", "SYSCOPE_OUT", "SYSCOPE_INTERVAL", "SYSCOPE_PROFILE_RATE", "SYSCOPE_RAW_LONG"}
+var envVars = []string{"SYSCOPE", "SYSCOPE_OUT", "SYSCOPE_INTERVAL", "SYSCOPE_PROFILE_RATE", "SYSCOPE_RAW_LONG", "SYSCOPE_KEEP"}
 
 var envProg struct {
 	once sync.Once

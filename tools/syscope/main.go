@@ -7,7 +7,7 @@
 //	syscope overlay [-goroot dir] [-o dir] [-force] [-v]
 //	syscope build|test|run [-n] [-x] [go flags] [packages] [arguments]
 //	syscope report [-format text|json] dump.json|dir...
-//	syscope diff [-format text|json] old.json new.json
+//	syscope diff [-format text|json] old.json new.json | DIR
 //	syscope pprof [-o file] dump.json
 //	syscope check [-overlay file] binary...
 //	syscope versions
@@ -92,7 +92,11 @@
 //
 // diff prints what happened in one process between two of its dumps,
 // OLD and NEW, such as two snapshots that SYSCOPE_INTERVAL wrote, or the
-// last snapshot and the final dump: a header naming the interval (seq A
+// last snapshot and the final dump. Given a directory instead, it takes
+// the last two dumps there of the process that started last: with
+// SYSCOPE_KEEP=N the runtime keeps the last N snapshots beside the dump
+// (NAME.seqS.json beside NAME.json), and every *.json file in the
+// directory must be a dump. It prints a header naming the interval (seq A
 // -> seq B, the seconds between them, whether NEW is the final dump and
 // how the process ended), then report's table and events for NEW minus
 // OLD, with calls per second and events per second. The longest call
@@ -123,6 +127,12 @@
 // sample syscope.truncated, labelled truncated=true, and a comment of the
 // profile says so. A dump without stacks, written by an older syscope or
 // with SYSCOPE_PROFILE_RATE=0, is an error.
+//
+// The running program writes the same profile itself: an instrumented
+// build has runtime/pprof's profile "syscope", which net/http/pprof
+// serves at /debug/pprof/syscope (?seconds=N: the difference over N
+// seconds; ?debug=1: text), so `go tool pprof http://HOST/debug/pprof/syscope`
+// needs no dump. A vanilla build has no such profile.
 //
 // check tells whether each binary carries syscope's runtime, which go
 // built it and, on an indented line, which syscope version made its
@@ -263,6 +273,13 @@
 //     SYSCOPE_OUT directory the snapshots and the final dump share one
 //     file. docs/snapshots.md measures what a snapshot stops the world
 //     for. syscope diff compares two of them.
+//   - SYSCOPE_KEEP=n, with SYSCOPE_INTERVAL, also keeps the last n
+//     snapshots (1 to 1000000) beside the dump, each a hard link under
+//     its seq: NAME.seqS.json beside NAME.json (NAME.seqS for a name
+//     without .json; PROG.PID.seqS.json in a SYSCOPE_OUT directory), the
+//     one n snapshots older removed as each is kept. syscope diff DIR
+//     compares the last two. A value it cannot read keeps none, with one
+//     line on standard error.
 //   - SYSCOPE=off turns recording off: every hook costs one branch.
 //   - SYSCOPE_RAW_LONG=d is the time above which a raw system call
 //     (RawSyscall and what stands on it, which the scheduler is never
