@@ -38,8 +38,8 @@ const (
 var (
 	syscopeIntervalNs  int64  // SYSCOPE_INTERVAL, 0 for none
 	syscopeKeep        uint64 // SYSCOPE_KEEP, 0 for none
-	syscopeSnapNext    int64 // nanotime of the next snapshot, 0 for none; sysmon's
-	syscopeSnapWake    bool  // sysmon readied forcegchelper for a snapshot (under forcegc.lock)
+	syscopeSnapNext    int64  // nanotime of the next snapshot, 0 for none; sysmon's
+	syscopeSnapWake    bool   // sysmon readied forcegchelper for a snapshot (under forcegc.lock)
 	syscopeStartUnixNs int64
 
 	// What the dump being written is; set by its writer, which holds
