@@ -10,6 +10,10 @@
 // A toolchain is a release or a role that releases.Lookup resolves
 // (local, oldest, newest, last-psyscall); the default is local.
 //
+// The measured programs are packages of their own under tools/bench/progs
+// (getpid, mutex, ping, read, server, client, threads), which gofmt and
+// vet see; the bench embeds them and builds each for every toolchain.
+//
 // It builds a loop program vanilla and with the overlay and counts user
 // instructions under callgrind (GODEBUG=asyncpreemptoff=1) for N and 2N
 // iterations, so start-up cancels out: instrumented on, instrumented with
@@ -63,9 +67,14 @@ package main
 
 import (
 	"bytes"
+	"embed"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
+	"io/fs"
 	"log"
 	"os"
 	"os/exec"
@@ -81,304 +90,11 @@ import (
 	"github.com/syscope/syscope/releases"
 )
 
-const prog = `package main
-
-import (
-	"fmt"
-	"io"
-	"os"
-	"runtime/trace"
-	"strconv"
-	"syscall"
-	"time"
-)
-
-func main() {
-	n, _ := strconv.Atoi(os.Args[1])
-	if len(os.Args) > 3 && os.Args[3] == "trace" {
-		trace.Start(io.Discard)
-		defer trace.Stop()
-	}
-	t := time.Now()
-	for i := 0; i < n; i++ {
-		syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
-	}
-	if len(os.Args) > 2 {
-		fmt.Printf("BenchmarkGetpid-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
-	}
-}
-`
-
-// mutexProg contends one sync.Mutex from two goroutines on two Ps: the
-// lock-heavy case, where the runtime sleeps and wakes through futex.
-const mutexProg = `package main
-
-import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"sync"
-	"time"
-)
-
-func main() {
-	runtime.GOMAXPROCS(2)
-	n, _ := strconv.Atoi(os.Args[1])
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	shared := 0
-	t := time.Now()
-	for g := 0; g < 2; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < n/2; i++ {
-				mu.Lock()
-				shared++
-				for j := 0; j < 50; j++ {
-					shared += j
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if len(os.Args) > 2 {
-		fmt.Printf("BenchmarkMutex-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
-	}
-}
-`
-
-// pingProg passes a value back and forth between two goroutines locked
-// to their threads: every hand-off wakes the other thread and parks this
-// one, through the runtime's futex.
-const pingProg = `package main
-
-import (
-	"os"
-	"runtime"
-	"strconv"
-)
-
-func main() {
-	n, _ := strconv.Atoi(os.Args[1])
-	ping, pong := make(chan int), make(chan int)
-	go func() {
-		runtime.LockOSThread()
-		for v := range ping {
-			pong <- v
-		}
-		close(pong)
-	}()
-	runtime.LockOSThread()
-	for i := 0; i < n; i++ {
-		ping <- i
-		<-pong
-	}
-	close(ping)
-}
-`
-
-// readProg reads 4 KiB at a time from /dev/zero through an *os.File: the
-// syscall path with the poller's fd locking and os's error handling
-// around each read(2).
-const readProg = `package main
-
-import (
-	"fmt"
-	"io"
-	"os"
-	"runtime/trace"
-	"strconv"
-	"time"
-)
-
-func main() {
-	n, _ := strconv.Atoi(os.Args[1])
-	if len(os.Args) > 2 && os.Args[2] == "trace" {
-		trace.Start(io.Discard)
-		defer trace.Stop()
-	}
-	f, err := os.Open("/dev/zero")
-	if err != nil {
-		panic(err)
-	}
-	buf := make([]byte, 4096)
-	t := time.Now()
-	for i := 0; i < n; i++ {
-		if _, err := f.Read(buf); err != nil {
-			panic(err)
-		}
-	}
-	fmt.Printf("BenchmarkRead4K-2 %d %.1f ns/op\n", n, float64(time.Since(t).Nanoseconds())/float64(n))
-}
-`
-
-// serverProg serves a fixed 4096-byte body on 127.0.0.1:0, prints its
-// address and stops when its standard input closes (under runtime/trace
-// with the argument "trace").
-const serverProg = `package main
-
-import (
-	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"os"
-	"runtime/trace"
-)
-
-func main() {
-	if len(os.Args) > 1 && os.Args[1] == "trace" {
-		trace.Start(io.Discard)
-		defer trace.Stop()
-	}
-	body := make([]byte, 4096)
-	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Write(body)
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	go http.Serve(l, nil)
-	fmt.Println(l.Addr())
-	io.Copy(io.Discard, os.Stdin)
-}
-`
-
-// clientProg, always built vanilla, starts the server binary it is given
-// (its environment passes on), makes n GET requests from 8 goroutines
-// over keep-alive connections, reading each body fully, and prints the
-// time per request and the requests per second; then it closes the
-// server's standard input and waits for it to exit.
-const clientProg = `package main
-
-import (
-	"bufio"
-	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"os/exec"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
-)
-
-const conc = 8
-
-func main() {
-	n, _ := strconv.Atoi(os.Args[2])
-	srv := exec.Command(os.Args[1], os.Args[3:]...)
-	srv.Stderr = os.Stderr
-	in, err := srv.StdinPipe()
-	if err != nil {
-		panic(err)
-	}
-	out, err := srv.StdoutPipe()
-	if err != nil {
-		panic(err)
-	}
-	if err := srv.Start(); err != nil {
-		panic(err)
-	}
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		panic(fmt.Sprintf("server printed no address: %v", err))
-	}
-	url := "http://" + strings.TrimSpace(addr) + "/"
-	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
-	get := func() {
-		resp, err := c.Get(url)
-		if err != nil {
-			panic(err)
-		}
-		m, err := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || m != 4096 || resp.StatusCode != 200 {
-			panic(fmt.Sprintf("GET %s: status %d, %d bytes, %v", url, resp.StatusCode, m, err))
-		}
-	}
-	for i := 0; i < conc; i++ { // open the connections before the clock starts
-		get()
-	}
-	var next int64
-	var wg sync.WaitGroup
-	t := time.Now()
-	for g := 0; g < conc; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for atomic.AddInt64(&next, 1) <= int64(n) {
-				get()
-			}
-		}()
-	}
-	wg.Wait()
-	d := time.Since(t)
-	in.Close()
-	if err := srv.Wait(); err != nil {
-		panic(fmt.Sprintf("server: %v", err))
-	}
-	cpu := srv.ProcessState.UserTime() + srv.ProcessState.SystemTime()
-	fmt.Printf("BenchmarkHTTP4K-2 %d %.1f ns/op %.1f req/s %.1f server-cpu-ns/op\n", n, float64(d.Nanoseconds())/float64(n), float64(n)/d.Seconds(), float64(cpu.Nanoseconds())/float64(n))
-}
-`
-
-// threadsProg starts 2,000 goroutines, each locked to its thread and
-// blocked on a channel, waits until /proc/self/status counts at least
-// 2,000 threads and prints that status's Threads and VmRSS (KiB).
-const threadsProg = `package main
-
-import (
-	"bytes"
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"time"
-)
-
-func status(field string) int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		panic(err)
-	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == field+":" {
-			v, _ := strconv.Atoi(string(f[1]))
-			return v
-		}
-	}
-	panic("no " + field + " in /proc/self/status")
-}
-
-func main() {
-	const n = 2000
-	block := make(chan struct{})
-	for i := 0; i < n; i++ {
-		go func() {
-			runtime.LockOSThread()
-			<-block
-		}()
-	}
-	deadline := time.Now().Add(time.Minute)
-	for status("Threads") < n {
-		if time.Now().After(deadline) {
-			panic(fmt.Sprintf("only %d threads after a minute", status("Threads")))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond) // let the last threads settle into their sleep
-	fmt.Printf("threads %d rss %d\n", status("Threads"), status("VmRSS"))
-	close(block)
-}
-`
+// progs are the measured programs, one directory each, written into the
+// build directory as packages of one module.
+//
+//go:embed progs
+var progs embed.FS
 
 // n is the number of getpid iterations of the shorter callgrind run.
 var n int64 = 100000
@@ -419,22 +135,25 @@ func main() {
 		dir, err := os.MkdirTemp("", "syscope-bench-")
 		check(err)
 		check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bench\n\ngo 1.16\n"), 0o644))
-		check(os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644))
-		mdir := filepath.Join(dir, "mutex")
-		check(os.MkdirAll(mdir, 0o755))
-		check(os.WriteFile(filepath.Join(mdir, "main.go"), []byte(mutexProg), 0o644))
-		pdir := filepath.Join(dir, "ping")
-		check(os.MkdirAll(pdir, 0o755))
-		check(os.WriteFile(filepath.Join(pdir, "main.go"), []byte(pingProg), 0o644))
-		for sub, src := range map[string]string{"read": readProg, "server": serverProg, "client": clientProg, "threads": threadsProg} {
-			check(os.MkdirAll(filepath.Join(dir, sub), 0o755))
-			check(os.WriteFile(filepath.Join(dir, sub, "main.go"), []byte(src), 0o644))
-		}
+		check(fs.WalkDir(progs, "progs", func(path string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			data, err := progs.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			dst := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(path, "progs/")))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(dst, data, 0o644)
+		}))
 		gobin := filepath.Join(ov.GOROOT, "bin")
 		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
 		gocmd := ov.GoCommand()
-		run(dir, env, gocmd, "build", "-o", "vanilla", ".")
-		run(dir, env, syscope, "build", "-o", "syscope", ".")
+		run(dir, env, gocmd, "build", "-o", "vanilla", "./getpid")
+		run(dir, env, syscope, "build", "-o", "syscope", "./getpid")
 		run(dir, env, gocmd, "build", "-o", "vanilla-mutex", "./mutex")
 		run(dir, env, syscope, "build", "-o", "syscope-mutex", "./mutex")
 		run(dir, env, gocmd, "build", "-o", "vanilla-ping", "./ping")
@@ -659,42 +378,58 @@ func threadRSS(dir string) [3]int64 {
 const stacksGo = "runtime/syscope_stacks.go"
 
 // stackTable states the stack table's size as runtime/syscope_stacks.go
-// declares it: its constants, and the bytes of one syscopeStk summed
-// from its fields on a 64-bit platform (every field is a uint64, a
-// uintptr or an array of them, so there is no padding).
+// declares it, read with go/parser: its constants, and the bytes of one
+// syscopeStk summed from its fields on a 64-bit platform (every field is
+// a uint64, a uintptr or an array of them, so there is no padding).
 func stackTable() string {
-	src, err := os.ReadFile(stacksGo)
+	f, err := parser.ParseFile(token.NewFileSet(), stacksGo, nil, 0)
 	check(err)
-	konst := func(name string) int64 {
-		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*(\d+)\s*$`).FindSubmatch(src)
-		if m == nil {
-			log.Fatalf("%s: no constant %s", stacksGo, name)
+	consts := map[string]int64{}
+	var fields *ast.FieldList
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if i < len(n.Values) {
+					if lit, ok := n.Values[i].(*ast.BasicLit); ok && lit.Kind == token.INT {
+						consts[name.Name], _ = strconv.ParseInt(lit.Value, 0, 64)
+					}
+				}
+			}
+		case *ast.TypeSpec:
+			if st, ok := n.Type.(*ast.StructType); ok && n.Name.Name == "syscopeStk" {
+				fields = st.Fields
+			}
 		}
-		v, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		return true
+	})
+	konst := func(name string) int64 {
+		v, ok := consts[name]
+		if !ok {
+			log.Fatalf("%s: no integer constant %s", stacksGo, name)
+		}
 		return v
 	}
 	capacity, depth, probes := konst("syscopeStackCap"), konst("syscopeStackDepth"), konst("syscopeStackProbes")
-	m := regexp.MustCompile(`(?s)\ntype syscopeStk struct \{\n(.*?)\n\}`).FindSubmatch(src)
-	if m == nil {
+	if fields == nil {
 		log.Fatalf("%s: no type syscopeStk struct", stacksGo)
 	}
 	var size int64
-	for _, line := range strings.Split(string(m[1]), "\n") {
-		if i := strings.Index(line, "//"); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(strings.ReplaceAll(line, ",", " "))
-		if len(f) < 2 {
-			continue
-		}
-		typ, names := f[len(f)-1], int64(len(f)-1)
-		switch typ {
-		case "uint64", "uintptr":
+	for _, fl := range fields.List {
+		names := int64(len(fl.Names))
+		switch t := fl.Type.(type) {
+		case *ast.Ident:
+			if t.Name != "uint64" && t.Name != "uintptr" {
+				log.Fatalf("%s: syscopeStk field type %s: the bench does not know its size", stacksGo, t.Name)
+			}
 			size += 8 * names
-		case "[syscopeStackDepth]uintptr":
+		case *ast.ArrayType:
+			if id, ok := t.Len.(*ast.Ident); !ok || id.Name != "syscopeStackDepth" {
+				log.Fatalf("%s: syscopeStk has an array field whose length is not syscopeStackDepth", stacksGo)
+			}
 			size += 8 * depth * names
 		default:
-			log.Fatalf("%s: syscopeStk field type %s: the bench does not know its size", stacksGo, typ)
+			log.Fatalf("%s: syscopeStk has a field of a type the bench does not know the size of", stacksGo)
 		}
 	}
 	total := (capacity + 1) * size
