@@ -6,7 +6,7 @@ TEST_GO ?= local,oldest,last-psyscall,newest
 # Go's own test packages for verify-std.
 STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
 
-.PHONY: demo test bench vet versions verify-std snapshots torture
+.PHONY: demo test bench vet versions verify-std snapshots torture stress
 
 # Build the embedded demo with the overlay, run it and print its report.
 demo:
@@ -67,3 +67,16 @@ TORTURE_DURATION ?= 60s
 TORTURE_COUNT ?= 10
 torture:
 	SYSCOPE_TEST_GO=$(TORTURE_GO) TORTURE_DURATION=$(TORTURE_DURATION) go test -count=$(TORTURE_COUNT) -timeout=0 -v -run 'TestScripts/.*/(torture|badlive|unknown)$$' ./testscript
+
+# The concurrency-sensitive scenarios under golang.org/x/tools/cmd/stress
+# (pinned by go.mod's tool directive): the testscript binary, built once,
+# run STRESS_P at a time until STRESS_COUNT runs, each scenario against
+# STRESS_GO; a failing run's output goes to /tmp/go-stress-*.
+STRESS_GO ?= local
+STRESS_COUNT ?= 20
+STRESS_P ?= 1
+STRESS_RUN ?= TestScripts/.*/(unknown|torture|badlive|live|snapshots|endings_signals)$$
+stress:
+	go test -c -o testscript/testscript.test ./testscript
+	cd testscript && SYSCOPE_TEST_GO=$(STRESS_GO) go tool stress -p $(STRESS_P) -count $(STRESS_COUNT) -timeout 20m ./testscript.test -test.run '$(STRESS_RUN)'
+	rm -f testscript/testscript.test

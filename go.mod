@@ -25,4 +25,7 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-tool golang.org/x/perf/cmd/benchstat
+tool (
+	golang.org/x/perf/cmd/benchstat
+	golang.org/x/tools/cmd/stress
+)
