@@ -144,28 +144,53 @@ func syscopeAtCrash(how uint8, sig uint32) {
 	syscopeDone()
 }
 
-// syscopeSignalPending is a fatal signal that interrupted the snapshot
-// writer's own thread, whose dump cannot be written over the snapshot
-// half written below it. syscopeSnapshot ends the process by it once the
-// snapshot is in place, and the final dump is written then.
-var syscopeSignalPending uint32
+// syscopeSignalPending is a fatal signal whose handler found a snapshot
+// (or a live profile's read) being written and left the ending to the
+// writer: the writer dies by it once its dump is in place and the claim
+// released, and the final dump is written then (syscopeSnapDone). Zero
+// when none; the first signal wins.
+var syscopeSignalPending uint64
 
 // syscopeAtSignal runs first in dieFromSignal. It reports true, and
-// dieFromSignal returns, only in a signal handler that interrupted a
-// snapshot on its own thread: the handler returns, and the signal is
-// raised again within the snapshot's time (syscopeSnapshot).
+// dieFromSignal returns, only in a signal handler that found a snapshot
+// being written: the handler returns, and the writer raises the signal
+// again within the snapshot's time. Waiting for the writer in the
+// handler is not safe: the handler's thread may hold what the writer
+// needs (sched.lock, taken by a thread leaving a system call while the
+// world is stopped), and then the handler waited its two seconds and
+// wrote no final dump (2 runs in 60 of badlive's SIGSTOP case on
+// go1.21.13, each dying 4s after SIGTERM). A handler on a thread that is
+// throwing (m.dying) does not defer: fatalthrow exits if dieFromSignal
+// returns, which would change the way the process dies.
 //
 //go:nosplit
 //go:nowritebarrierrec
 func syscopeAtSignal(sig uint32) bool {
 	gp := getg()
 	if gp != nil && gp.m != nil && gp == gp.m.gsignal && syscopeDumped == syscopeDumpSnapshot &&
-		gp.m.syscope != nil && gp.m.syscope.snapWriting != 0 {
-		syscopeSignalPending = sig
-		return true
+		(gp.m.dying == 0 || gp.m.syscope != nil && gp.m.syscope.snapWriting != 0) {
+		if !syscopeCas64(&syscopeSignalPending, 0, uint64(sig)) {
+			return true // an earlier signal is pending: the process dies by that one
+		}
+		// The writer releases the claim, then reads syscopeSignalPending;
+		// this handler set it, then reads the claim: one of the two sees
+		// the other, and the CAS decides who raises it.
+		if syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot || !syscopeCas64(&syscopeSignalPending, uint64(sig), 0) {
+			return true
+		}
 	}
 	syscopeAtCrash(syscopeEndSignal, sig)
 	return false
+}
+
+// syscopeSnapDone runs after a snapshot's or a live read's writer has
+// released the claim: a fatal signal left to it is raised now, with the
+// final dump, on the system stack (the crash hook needs more than a
+// goroutine's).
+func syscopeSnapDone() {
+	if sig := syscopeLoad64(&syscopeSignalPending); sig != 0 && syscopeCas64(&syscopeSignalPending, sig, 0) {
+		systemstack(func() { dieFromSignal(uint32(sig)) })
+	}
 }
 
 // syscopeOutIsDir reports a SYSCOPE_OUT that ends in "/": a directory

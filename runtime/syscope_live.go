@@ -98,9 +98,7 @@ func syscopeLiveRead(out *syscopeLive) {
 		syscopeCas64(&syscopeDumped, syscopeDumpSnapshot, syscopeDumpNone)
 		mp.syscope.snapWriting = 0
 		releasem(mp)
-		if sig := syscopeSignalPending; sig != 0 {
-			systemstack(func() { dieFromSignal(sig) }) // as syscopeSnapshot does
-		}
+		syscopeSnapDone() // as syscopeSnapshot does
 		if !consistent {
 			out.err = "no consistent snapshot: the fold did not balance within its tries"
 			return

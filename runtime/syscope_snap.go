@@ -195,11 +195,7 @@ func syscopeSnapshot() bool {
 	syscopeCas64(&syscopeDumped, syscopeDumpSnapshot, syscopeDumpNone)
 	mp.syscope.snapWriting = 0
 	releasem(mp)
-	if sig := syscopeSignalPending; sig != 0 {
-		// The final dump, then the death vanilla would have died, on the
-		// system stack: the crash hook needs more than a goroutine's.
-		systemstack(func() { dieFromSignal(sig) })
-	}
+	syscopeSnapDone() // a fatal signal left to this writer: the final dump, then the death vanilla would have died
 	return true
 }
 
