@@ -21,7 +21,9 @@
 //	                                these joined by + (calls+enter_cgo)
 //	strace log dump NAME...         for each NAME, the calls `strace -f -o log`
 //	                                saw finish before the dump's secure-mode
-//	                                check (getuid) <= the dump's calls over all
+//	                                check (getuid), on a thread that began
+//	                                another call before it (so the wrapper
+//	                                had recorded them), <= the dump's calls over all
 //	                                paths <= the calls it saw begin before the
 //	                                dump opened its file, and so for errors
 //	                                where the runtime (which counts no errors)
