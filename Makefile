@@ -52,9 +52,11 @@ versions:
 	go run ./tools/versions -o docs/versions$(if $(ALL),-all).md $(if $(ALL),-all)
 
 # Go's own tests with and without the overlay, compared test by test.
-# VERIFY_GO names another toolchain (oldest, newest, go1.21.13, ...).
+# VERIFY_GO names other toolchains (oldest,newest,go1.21.13, ...);
+# VERIFY_GO=all runs the newest patch of every supported minor and
+# writes docs/std.md. Hours on 2 cores.
 verify-std:
-	go run ./tools/verifystd -pkgs $(STD) $(if $(VERIFY_GO),-go $(VERIFY_GO))
+	go run ./tools/verifystd -pkgs $(STD) $(if $(VERIFY_GO),-go $(VERIFY_GO)) $(if $(filter all,$(VERIFY_GO)),-o docs/std.md)
 
 # The torture scenarios (torture.txtar: metrics.Read loops, snapshots
 # every 10ms, stacks that grow and move, thread exits, GCs, SIGPROF,

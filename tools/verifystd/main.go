@@ -3,17 +3,19 @@
 //
 // Usage:
 //
-//	go run ./tools/verifystd [-pkgs list] [-go toolchain]
+//	go run ./tools/verifystd [-pkgs list] [-go toolchains] [-o file]
 //
 // Each package runs `go test -short -count=1 -vet=off -json`, first vanilla
-// and then with -overlay, using the toolchain -go names (a release, or a
-// role that releases.Lookup resolves: local, oldest, newest,
-// last-psyscall), by default the one on PATH (GOTOOLCHAIN is honoured).
-// The table shows each package's result both ways, with its tests
-// passed and failed; the command fails if any test (or a package as a
-// whole) passes vanilla and fails instrumented, and names those tests.
-// A package outside the standard library (golang.org/x/sys/unix) is
-// tested as this module requires it.
+// and then with -overlay, using each toolchain -go names, comma-separated
+// (a release, or a role that releases.Lookup resolves: local, oldest,
+// newest, last-psyscall; "all" is the newest patch of every supported
+// minor), by default the one on PATH (GOTOOLCHAIN is honoured). The
+// table shows each package's result both ways, with its tests passed and
+// failed; the command fails if any test (or a package as a whole) passes
+// vanilla and fails instrumented, and names those tests. A package
+// outside the standard library (golang.org/x/sys/unix) is tested as this
+// module requires it. With -o the table is also written to file, with the
+// date and machine, when no toolchain fails.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -29,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/syscope/syscope/internal/measure"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
 )
@@ -37,31 +41,69 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("verifystd: ")
 	pkgs := flag.String("pkgs", "syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime", "comma-separated `packages` to test")
-	tc := flag.String("go", "", "test with `toolchain` (default: the go on PATH)")
+	tcs := flag.String("go", "", "test with each of the comma-separated `toolchains`, or \"all\" (default: the go on PATH)")
+	out := flag.String("o", "", "also write the table to `file` when no toolchain fails")
 	flag.Parse()
 	if flag.NArg() != 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	var o overlay.Options
-	if *tc != "" {
-		goroot, err := releases.GOROOT(*tc)
+	names := []string{""}
+	switch {
+	case *tcs == "all":
+		minors, err := releases.Minors()
 		if err != nil {
 			log.Fatal(err)
 		}
-		o.GOROOT = goroot
+		names = minors
+	case *tcs != "":
+		names = strings.Split(*tcs, ",")
 	}
-	r, err := overlay.Generate(o)
-	if err != nil {
-		log.Fatal(err)
-	}
-	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
-	fmt.Printf("go %s, plan %s\n%-22s %-26s %-26s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
+	doc := &measure.Doc{Title: "Go's own tests with the overlay", Command: "go run ./tools/verifystd " + strings.Join(os.Args[1:], " ")}
+	fmt.Fprintf(&doc.Body, "`go test -short` of each package, vanilla and with the overlay: the result, tests passed of tests run, and the time.\n\n")
 	bad := false
-	for _, p := range strings.Split(*pkgs, ",") {
+	for _, name := range names {
+		var o overlay.Options
+		if name != "" {
+			goroot, err := releases.GOROOT(name)
+			if err != nil {
+				log.Fatal(err)
+			}
+			o.GOROOT = goroot
+		}
+		r, err := overlay.Generate(o)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if name == "" {
+			name = "go"
+		}
+		doc.AddToolchain(name, r.Release)
+		if !verify(r, strings.Split(*pkgs, ","), &doc.Body) {
+			bad = true
+		}
+	}
+	if bad {
+		os.Exit(1)
+	}
+	if *out != "" {
+		if err := doc.Write(*out); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// verify runs the packages with one toolchain, printing its table to
+// stdout and to w, and reports whether none lost a test to the overlay.
+func verify(r *overlay.Result, pkgs []string, w io.Writer) bool {
+	out := io.MultiWriter(os.Stdout, w)
+	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
+	fmt.Fprintf(out, "```\ngo %s, plan %s\n%-22s %-26s %-26s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
+	good := true
+	for _, p := range pkgs {
 		v := test(r.GoCommand(), env, p, "")
 		s := test(r.GoCommand(), env, p, r.JSON)
-		fmt.Printf("%-22s %-26s %-26s\n", p, v, s)
+		fmt.Fprintf(out, "%-22s %-26s %-26s\n", p, v, s)
 		var lost []string
 		for name, ok := range v.tests {
 			if ok && !s.tests[name] {
@@ -70,13 +112,12 @@ func main() {
 		}
 		sort.Strings(lost)
 		if len(lost) > 0 || v.ok && !s.ok {
-			bad = true
-			fmt.Printf("  passes vanilla, fails with syscope: %s\n", strings.Join(lost, " "))
+			good = false
+			fmt.Fprintf(out, "  passes vanilla, fails with syscope: %s\n", strings.Join(lost, " "))
 		}
 	}
-	if bad {
-		os.Exit(1)
-	}
+	fmt.Fprintf(out, "```\n\n")
+	return good
 }
 
 // result is one package's run: whether it passed, how long it took, and
