@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/build/constraint"
 	"go/version"
 	"io/fs"
 	"os"
@@ -176,15 +177,12 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 				continue
 			}
 			data, _ := fs.ReadFile(syscope.Files, dir+"/"+e.Name())
-			data, ok := bytes.CutPrefix(data, []byte("//go:build ignore\n"))
-			if !ok {
-				return nil, fmt.Errorf("%s/%s: must start with //go:build ignore", dir, e.Name())
+			data, err := addedFile(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s/%s: %v", dir, e.Name(), err)
 			}
 			files["src/"+dir+"/"+e.Name()] = data
 		}
-	}
-	for name, data := range p.Added {
-		files[name] = data
 	}
 	files["src/runtime/syscope_plan.go"] = planFile(release, p, sites)
 	files["src/runtime/syscope_version.go"] = versionFile(SyscopeVersion() + ", overlay " + key)
@@ -196,6 +194,33 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 		"//go:build !%s || %s\n// +build !%[1]s %[2]s\n\n// This overlay was made for %s; rebuild it for the go in use (syscope overlay).\npackage syscope_overlay_for_%s_used_with_another_go\n",
 		minor, nextMinor(minor), release, strings.ReplaceAll(minor, ".", "_")))
 	return files, nil
+}
+
+// addedFile returns a file syscope adds as the overlay holds it. In this
+// module its first line is "//go:build ignore", which keeps it out of
+// syscope's own build, or "//go:build ignore && EXPR" for a file that
+// only some releases compile (the glue); the overlay's copy has
+// "//go:build EXPR" and the "// +build" lines go1.16 reads, or no
+// constraint.
+func addedFile(data []byte) ([]byte, error) {
+	line, rest, _ := bytes.Cut(data, []byte("\n"))
+	expr, ok := strings.CutPrefix(string(line), "//go:build ignore")
+	if !ok {
+		return nil, errors.New("must start with //go:build ignore")
+	}
+	if expr == "" {
+		return rest, nil
+	}
+	expr, ok = strings.CutPrefix(expr, " && ")
+	x, err := constraint.Parse("//go:build " + expr)
+	if !ok || err != nil {
+		return nil, fmt.Errorf("first line must be //go:build ignore or //go:build ignore && EXPR, not %q", line)
+	}
+	plus, err := constraint.PlusBuildLines(x)
+	if err != nil {
+		return nil, err
+	}
+	return []byte("//go:build " + x.String() + "\n" + strings.Join(plus, "\n") + "\n" + string(rest)), nil
 }
 
 // nextMinor returns the minor release after v's.

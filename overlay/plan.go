@@ -4,7 +4,9 @@
 //
 // A plan is a txtar archive (patches/*.plan). Its comment holds
 // directives; each section named after a GOROOT file holds the edits to
-// that file; a section whose name starts with "+" is a file to add.
+// that file. The files syscope adds are Go files under runtime/ and the
+// other package directories, the same for every plan; what differs
+// between releases there goes in build-tagged files.
 //
 //	releases go1.23 go1.25        # first release and last minor it covers
 //	unsupported exit_slow_locked  # events that cannot occur on these releases
@@ -63,9 +65,8 @@ type Plan struct {
 	First, Last string // first release (go1.26) and last minor covered (go1.27)
 	Unsupported []string
 	Files       []*FileEdits
-	Added       map[string][]byte // GOROOT-relative path -> content
-	Includes    []string          // the files "include" read, in order
-	used        map[string]bool   // the defines expanded, as "file: name"
+	Includes    []string        // the files "include" read, in order
+	used        map[string]bool // the defines expanded, as "file: name"
 }
 
 // FileEdits are the edits to one GOROOT file.
@@ -151,7 +152,7 @@ type planParser struct {
 
 func parsePlan(fsys fs.FS, name string, data []byte) (*Plan, error) {
 	ar := txtar.Parse(data)
-	p := &Plan{Name: name, Added: map[string][]byte{}, used: map[string]bool{}}
+	p := &Plan{Name: name, used: map[string]bool{}}
 	ps := &planParser{fsys: fsys, p: p, defs: map[string]*define{}, included: map[string]bool{name: true},
 		root: &scope{args: map[string]string{}, used: map[string]bool{}}}
 	if err := ps.header(name, string(ar.Comment), true); err != nil {
@@ -164,11 +165,6 @@ func parsePlan(fsys fs.FS, name string, data []byte) (*Plan, error) {
 	names := map[string]string{} // edit name -> where
 	for _, f := range ar.Files {
 		line++ // the -- name -- line
-		if added, ok := strings.CutPrefix(f.Name, "+"); ok {
-			p.Added[added] = f.Data
-			line += strings.Count(string(f.Data), "\n")
-			continue
-		}
 		var in []srcLine
 		for i, t := range strings.SplitAfter(string(f.Data), "\n") {
 			in = append(in, srcLine{strings.TrimSuffix(t, "\n"), fmt.Sprintf("%s:%d", name, line+i+1)})

@@ -338,3 +338,24 @@ func TestCheckRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestAddedFile: an added file's "//go:build ignore" line becomes the
+// file's own constraint, with the +build line go1.16 reads, or nothing.
+func TestAddedFile(t *testing.T) {
+	for _, c := range []struct{ in, out, err string }{
+		{"//go:build ignore\n\npackage runtime\n", "\npackage runtime\n", ""},
+		{"//go:build ignore && go1.20 && !go1.21\n\npackage runtime\n", "//go:build go1.20 && !go1.21\n// +build go1.20,!go1.21\n\npackage runtime\n", ""},
+		{"//go:build ignore && !go1.20\n\npackage runtime\n", "//go:build !go1.20\n// +build !go1.20\n\npackage runtime\n", ""},
+		{"package runtime\n", "", "must start with //go:build ignore"},
+		{"//go:build ignore && (go1.20\n\npackage runtime\n", "", "first line must be"},
+		{"//go:build ignore || go1.20\n\npackage runtime\n", "", "first line must be"},
+	} {
+		out, err := addedFile([]byte(c.in))
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("addedFile(%q): error %v, want one containing %q", c.in, err, c.err)
+		case c.err == "" && (err != nil || string(out) != c.out):
+			t.Errorf("addedFile(%q) = %q, %v; want %q", c.in, out, err, c.out)
+		}
+	}
+}

@@ -17,7 +17,8 @@
 // The added files import only unsafe, so one source builds on every
 // release: the runtime's internal atomic and sys packages moved between
 // releases. Atomics, RDTSC and the per-call recorder live in
-// syscope_amd64.s.
+// syscope_amd64.s. The exception is the glue (syscope_glue_go1NN.go),
+// one build-tagged file per range of releases.
 
 package runtime
 
