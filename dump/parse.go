@@ -48,36 +48,6 @@ func Read(path string) (*Dump, error) {
 	return d, nil
 }
 
-// wire mirrors Dump with pointers for the fields whose absence must be
-// told apart from a zero value.
-type wire struct {
-	Schema       *string            `json:"schema"`
-	GoVersion    string             `json:"go_version"`
-	Plan         string             `json:"plan"`
-	SyscopeVer   string             `json:"syscope_version"`
-	Executable   string             `json:"executable"`
-	PID          *int64             `json:"pid"`
-	StartUnixNS  *int64             `json:"start_unix_ns"`
-	Seq          *uint64            `json:"seq"`
-	TimeUnixNS   *int64             `json:"time_unix_ns"`
-	ElapsedNS    *uint64            `json:"elapsed_ns"`
-	IntervalNS   *uint64            `json:"interval_ns"`
-	StwNS        *uint64            `json:"stw_ns"`
-	Final        *bool              `json:"final"`
-	Ending       *Ending            `json:"ending"`
-	Interval     *Interval          `json:"interval"`
-	Uncounted    []string           `json:"uncounted"`
-	Consistent   *bool              `json:"consistent"`
-	HistBoundsNS []uint64           `json:"hist_bounds_ns"`
-	Events       map[string]*uint64 `json:"events"`
-	Unsupported  []string           `json:"unsupported"`
-	Syscalls     []Syscall          `json:"syscalls"`
-	RawLongNS    uint64             `json:"raw_long_ns"`
-	Dumps        int                `json:"dumps"`
-	Sources      []string           `json:"sources"`
-	Stacks       *Stacks            `json:"stacks"`
-}
-
 // Parse decodes and validates one dump. Unknown fields and unknown event
 // keys are accepted and kept (a newer runtime writing v1), and so is a
 // dump that lacks some of EventNames (an older one): a missing event reads
@@ -90,20 +60,20 @@ func Parse(data []byte) (*Dump, error) {
 		return nil, err
 	}
 
-	// Look at the schema before decoding the rest: a future schema may
-	// change field types, and "unsupported schema" is the useful message.
-	var head struct {
-		Schema json.RawMessage `json:"schema"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
+	// The top-level fields, undecoded, for what encoding/json would read
+	// as a zero value when absent or null. First the schema, looked at
+	// before the rest: a future schema may change field types, and
+	// "unsupported schema" is the useful message.
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotDump, err)
 	}
-	if len(head.Schema) == 0 || string(head.Schema) == "null" {
+	if len(top["schema"]) == 0 || string(top["schema"]) == "null" {
 		return nil, fmt.Errorf("missing schema (%w)", ErrNotDump)
 	}
 	var schema string
-	if err := json.Unmarshal(head.Schema, &schema); err != nil {
-		return nil, fmt.Errorf("%w: schema is %s, not a string", ErrNotDump, head.Schema)
+	if err := json.Unmarshal(top["schema"], &schema); err != nil {
+		return nil, fmt.Errorf("%w: schema is %s, not a string", ErrNotDump, top["schema"])
 	}
 	if schema == "" {
 		return nil, fmt.Errorf("missing schema (%w)", ErrNotDump)
@@ -112,8 +82,8 @@ func Parse(data []byte) (*Dump, error) {
 		return nil, &SchemaError{Schema: schema}
 	}
 
-	var w wire
-	if err := json.Unmarshal(raw, &w); err != nil {
+	d := new(Dump)
+	if err := json.Unmarshal(raw, d); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			// Name the JSON field rather than the internal Go type.
@@ -121,42 +91,17 @@ func Parse(data []byte) (*Dump, error) {
 		}
 		return nil, fmt.Errorf("invalid %s dump: %w", SchemaV1, err)
 	}
-	var ev map[string]uint64
-	if w.Events != nil {
-		ev = make(map[string]uint64, len(w.Events))
-		for _, name := range slices.Sorted(maps.Keys(w.Events)) {
-			v := w.Events[name]
-			if v == nil {
-				// encoding/json would read null as 0, a count the
-				// runtime never wrote.
-				return nil, fmt.Errorf("events: %q is null, not a count", name)
-			}
-			ev[name] = *v
+	// A null event would read as 0, a count the runtime never wrote.
+	var events map[string]json.RawMessage
+	json.Unmarshal(top["events"], &events) // its types passed above
+	for _, name := range slices.Sorted(maps.Keys(events)) {
+		if string(events[name]) == "null" {
+			return nil, fmt.Errorf("events: %q is null, not a count", name)
 		}
 	}
-	d := &Dump{
-		Schema:       schema,
-		GoVersion:    w.GoVersion,
-		Plan:         w.Plan,
-		HistBoundsNS: w.HistBoundsNS,
-		Events:       ev,
-		Unsupported:  w.Unsupported,
-		Syscalls:     w.Syscalls,
-		RawLongNS:    w.RawLongNS,
-		Dumps:        w.Dumps,
-		Sources:      w.Sources,
-		Stacks:       w.Stacks,
-	}
-	if w.Consistent == nil {
+	if len(top["consistent"]) == 0 || string(top["consistent"]) == "null" {
 		return nil, errors.New(`missing "consistent"`)
 	}
-	d.Consistent = *w.Consistent
-	d.SyscopeVersion = w.SyscopeVer
-	d.Executable = w.Executable
-	d.PID, d.StartUnixNS, d.Seq, d.TimeUnixNS = w.PID, w.StartUnixNS, w.Seq, w.TimeUnixNS
-	d.ElapsedNS, d.IntervalNS, d.StwNS, d.Final, d.Ending = w.ElapsedNS, w.IntervalNS, w.StwNS, w.Final, w.Ending
-	d.Interval = w.Interval
-	d.Uncounted = w.Uncounted
 	if err := d.validate(); err != nil {
 		return nil, err
 	}
