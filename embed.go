@@ -21,5 +21,5 @@ var Files embed.FS
 // names it writes into every overlay. The overlay cache key hashes it,
 // so a change to how overlays are made never reuses one made before.
 //
-//go:embed overlay/*.go internal/sysnames/*.go
+//go:embed overlay/*.go overlay/plan/*.go internal/sysnames/*.go
 var Generator embed.FS

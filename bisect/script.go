@@ -141,7 +141,7 @@ func (s *Script) Run(goroot string) (pass bool, log string, err error) {
 	if !s.Instrument {
 		// Run the toolchain from outside the module cache, as the
 		// overlay does, where go1.19 can build at all.
-		rel, err := overlay.Version(goroot)
+		rel, err := releases.Version(goroot)
 		if err != nil {
 			return false, "", err
 		}

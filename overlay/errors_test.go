@@ -6,7 +6,23 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/syscope/syscope/overlay/plan"
+	"github.com/syscope/syscope/releases"
 )
+
+const src = `package runtime
+
+func f() {
+	gp := getg()
+	gp.m.locks++ // see comment
+	if ok {
+		work()
+	}
+	work()
+	work()
+}
+`
 
 // TestErrorTable makes every generation error that patches/README.md
 // lists happen, and fails on a row that no case produces or an error that
@@ -26,7 +42,7 @@ func TestErrorTable(t *testing.T) {
 		"set.inc":  "set g gp\n",
 		"self.inc": "include self.inc\n",
 	}
-	for _, plan := range []string{
+	for _, text := range []string{
 		"-- x.go --\n",
 		"releases go1.26\n",
 		hdr + "frobnicate\n",
@@ -70,8 +86,8 @@ func TestErrorTable(t *testing.T) {
 		hdr + "include a.inc\n-- x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert lab\n",
 		hdr + "-- x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n-- y.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n",
 	} {
-		_, err := parseWith(plan, inc)
-		add(plan, err)
+		_, err := parseWith(text, inc)
+		add(text, err)
 	}
 
 	apply := func(path, src, edits string) {
@@ -80,8 +96,8 @@ func TestErrorTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", edits, err)
 		}
-		var sites []Site
-		_, err = ApplyEdits("t.plan", p.Files[0], []byte(src), &sites)
+		var sites []plan.Site
+		_, err = plan.Apply("t.plan", p.Files[0], []byte(src), &sites)
 		add(edits, err)
 	}
 	goSrc := src + "type m struct{ a int }\ntype e struct{}\n"
@@ -104,17 +120,17 @@ func TestErrorTable(t *testing.T) {
 	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\treplace-each \"SYSCALL\"\n\tinsert \"NOP\"\n")
 	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8:nosuch}(SB)\"\n")
 	p, _ := parseWith(hdr+"-- x.s --\nedit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8}(SB)\"\n", nil)
-	_, err := ApplyEdits("t.plan", p.Files[0], []byte(asmSrc), nil)
+	_, err := plan.Apply("t.plan", p.Files[0], []byte(asmSrc), nil)
 	add("no site table", err)
 
-	plans, _ := Plans()
-	_, err = Select(plans, "go1.15.15", false)
+	plans, _ := plan.All()
+	_, err = plan.Select(plans, "go1.15.15", false)
 	add("old release", err)
 	dir := t.TempDir()
-	_, err = Version(dir)
+	_, err = releases.Version(dir)
 	add("no VERSION", err)
 	os.WriteFile(filepath.Join(dir, "VERSION"), []byte("devel +abc\n"), 0o644)
-	_, err = Version(dir)
+	_, err = releases.Version(dir)
 	add("devel VERSION", err)
 	p, _ = parseWith(hdr+"-- src/runtime/x.go | src/x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n", nil)
 	_, err = Files(dir, "go1.26.8", p)

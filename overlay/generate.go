@@ -15,93 +15,12 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 
 	"github.com/syscope/syscope"
 	"github.com/syscope/syscope/internal/sysnames"
+	"github.com/syscope/syscope/overlay/plan"
 )
-
-// Plans returns the embedded plans, oldest range first.
-func Plans() ([]*Plan, error) {
-	ents, err := fs.Glob(syscope.Files, "patches/*.plan")
-	if err != nil {
-		return nil, err
-	}
-	var plans []*Plan
-	var errs []error
-	for _, name := range ents {
-		data, _ := fs.ReadFile(syscope.Files, name)
-		p, err := ParsePlan(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		plans = append(plans, p)
-	}
-	sort.Slice(plans, func(i, j int) bool { return version.Compare(plans[i].First, plans[j].First) < 0 })
-	if len(errs) == 0 {
-		if err := CheckRanges(plans); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return plans, errors.Join(errs...)
-}
-
-// CheckRanges reports plans, sorted by their first release, whose ranges
-// overlap (Select takes the first that covers a release, so the other
-// would never be used) or leave a minor release between them that no
-// plan covers.
-func CheckRanges(plans []*Plan) error {
-	var errs []error
-	for i := 1; i < len(plans); i++ {
-		a, b := plans[i-1], plans[i]
-		next := nextMinor(a.Last)
-		switch {
-		case !version.IsValid(a.Last) || version.Lang(a.Last) != a.Last:
-			errs = append(errs, fmt.Errorf("%s: last release %q is not goX.Y", a.Name, a.Last))
-		case version.Compare(b.First, a.Last) <= 0:
-			errs = append(errs, fmt.Errorf("%s (%s to %s) and %s (%s to %s) overlap", a.Name, a.First, a.Last, b.Name, b.First, b.Last))
-		case version.Compare(b.First, next) > 0:
-			errs = append(errs, fmt.Errorf("no plan covers %s: %s ends at %s and %s starts at %s", next, a.Name, a.Last, b.Name, b.First))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// Select picks the plan for release v. With force, a release newer than
-// every plan gets the newest plan, to be tried and fail cleanly if an
-// anchor moved.
-func Select(plans []*Plan, v string, force bool) (*Plan, error) {
-	for _, p := range plans {
-		if p.Covers(v) {
-			return p, nil
-		}
-	}
-	first, last := plans[0].First, plans[len(plans)-1].Last
-	if force && version.Compare(v, last) > 0 {
-		return plans[len(plans)-1], nil
-	}
-	msg := fmt.Sprintf("%s is not supported: syscope supports %s through %s.x", v, first, last)
-	if version.Compare(v, last) > 0 {
-		msg += " (-force tries the newest plan)"
-	}
-	return nil, errors.New(msg)
-}
-
-// Version reads the release of the toolchain at goroot from its VERSION file.
-func Version(goroot string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(goroot, "VERSION"))
-	if err != nil {
-		return "", fmt.Errorf("GOROOT %s: cannot read VERSION: %w", goroot, err)
-	}
-	v, _, _ := strings.Cut(string(data), "\n")
-	v = strings.TrimSpace(v)
-	if !version.IsValid(v) {
-		return "", fmt.Errorf("GOROOT %s: VERSION says %q, not a Go release", goroot, v)
-	}
-	return v, nil
-}
 
 // GoEnvGOROOT runs `go env GOROOT` for the go on PATH, honouring
 // GOTOOLCHAIN. Releases before go1.21 reject GOFLAGS from a go env file
@@ -123,7 +42,7 @@ func GoEnvGOROOT() (string, error) {
 
 // Files computes the overlay's contents for goroot under plan p: the
 // GOROOT-relative path of each replaced or added file, and its text.
-func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
+func Files(goroot, release string, p *plan.Plan) (map[string][]byte, error) {
 	key, err := Key(goroot, release, p)
 	if err != nil {
 		return nil, err
@@ -134,7 +53,7 @@ func Files(goroot, release string, p *Plan) (map[string][]byte, error) {
 // Resolve finds the GOROOT file a plan section names: the first of its
 // alternatives ("a | b") that exists. ok is false when none does, which
 // is an error unless the section is optional ("?a").
-func Resolve(goroot string, fe *FileEdits) (rel string, src []byte, optional, ok bool) {
+func Resolve(goroot string, fe *plan.FileEdits) (rel string, src []byte, optional, ok bool) {
 	optional = strings.HasPrefix(fe.Path, "?")
 	for _, rel = range strings.Split(strings.TrimPrefix(fe.Path, "?"), " | ") {
 		if src, err := os.ReadFile(filepath.Join(goroot, filepath.FromSlash(rel))); err == nil {
@@ -144,9 +63,9 @@ func Resolve(goroot string, fe *FileEdits) (rel string, src []byte, optional, ok
 	return "", nil, optional, false
 }
 
-func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, error) {
+func makeFiles(goroot, release string, p *plan.Plan, key string) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	var sites []Site
+	var sites []plan.Site
 	var errs []error
 	for _, fe := range p.Files {
 		// A section may name alternatives ("a | b", the file moved within
@@ -160,7 +79,7 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 		}
 		one := *fe
 		one.Path = rel
-		out, err := ApplyEdits(p.Name, &one, src, &sites)
+		out, err := plan.Apply(p.Name, &one, src, &sites)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -192,7 +111,7 @@ func makeFiles(goroot, release string, p *Plan, key string) (map[string][]byte, 
 	minor := version.Lang(release)
 	files["src/runtime/syscope_guard.go"] = []byte(fmt.Sprintf(
 		"//go:build !%s || %s\n// +build !%[1]s %[2]s\n\n// This overlay was made for %s; rebuild it for the go in use (syscope overlay).\npackage syscope_overlay_for_%s_used_with_another_go\n",
-		minor, nextMinor(minor), release, strings.ReplaceAll(minor, ".", "_")))
+		minor, plan.NextMinor(minor), release, strings.ReplaceAll(minor, ".", "_")))
 	return files, nil
 }
 
@@ -223,16 +142,9 @@ func addedFile(data []byte) ([]byte, error) {
 	return []byte("//go:build " + x.String() + "\n" + strings.Join(plus, "\n") + "\n" + string(rest)), nil
 }
 
-// nextMinor returns the minor release after v's.
-func nextMinor(v string) string {
-	var maj, min int
-	fmt.Sscanf(strings.TrimPrefix(version.Lang(v), "go"), "%d.%d", &maj, &min)
-	return fmt.Sprintf("go%d.%d", maj, min+1)
-}
-
 // planFile is the generated runtime file that names the plan, its
 // unsupported events, the system calls and the runtime's syscall sites.
-func planFile(release string, p *Plan, sites []Site) []byte {
+func planFile(release string, p *plan.Plan, sites []plan.Site) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "// Code generated by syscope overlay for %s; DO NOT EDIT.\n\npackage runtime\n\n", release)
 	fmt.Fprintf(&b, "const syscopePlanName = %q\n\n", strings.TrimSuffix(path.Base(p.Name), ".plan"))
@@ -309,7 +221,7 @@ func Write(dir, goroot string, files map[string][]byte) (string, error) {
 // change to it makes new overlays), the release, the GOROOT path, the
 // embedded plans, their includes and the added sources, and the GOROOT
 // files patched.
-func Key(goroot, release string, p *Plan) (string, error) {
+func Key(goroot, release string, p *plan.Plan) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", release, goroot, p.Name)
 	for _, fsys := range []fs.FS{syscope.Generator, syscope.Files} {

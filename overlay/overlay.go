@@ -1,3 +1,10 @@
+// Package overlay makes the files of a `go build -overlay` directory for a
+// toolchain: it reads the GOROOT, applies the plan that package plan picks for
+// its release to the runtime and syscall sources, adds syscope's own
+// files (runtime/ and the other package directories of this module,
+// embedded), writes overlay.json, and keeps overlays in a cache keyed by
+// everything they depend on. Package plan is the pure core; this package
+// is its I/O.
 package overlay
 
 import (
@@ -7,6 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/syscope/syscope/overlay/plan"
+	"github.com/syscope/syscope/releases"
 )
 
 // Options say which toolchain to instrument and where.
@@ -19,7 +29,7 @@ type Options struct {
 // Result describes a generated (or cached) overlay.
 type Result struct {
 	Release string
-	Plan    *Plan
+	Plan    *plan.Plan
 	GOROOT  string // the GOROOT the overlay's paths are under; use it to build
 	JSON    string // path of overlay.json
 	Cached  bool
@@ -69,15 +79,15 @@ func Generate(o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	release, err := Version(goroot)
+	release, err := releases.Version(goroot)
 	if err != nil {
 		return nil, err
 	}
-	plans, err := Plans()
+	plans, err := plan.All()
 	if err != nil {
 		return nil, err
 	}
-	p, err := Select(plans, release, o.Force)
+	p, err := plan.Select(plans, release, o.Force)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
 
@@ -18,7 +19,7 @@ import (
 // toolchains are the newest patches of the first and last minor of every
 // plan, and the local go: a new plan line brings its own.
 func TestRealGOROOTs(t *testing.T) {
-	plans, err := overlay.Plans()
+	plans, err := plan.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +40,11 @@ func TestRealGOROOTs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rel, err := overlay.Version(goroot)
+			rel, err := releases.Version(goroot)
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := overlay.Select(plans, rel, false)
+			p, err := plan.Select(plans, rel, false)
 			if err != nil {
 				t.Fatal(err)
 			}

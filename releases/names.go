@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 )
 
 // Toolchain names that stand for a release chosen at run time, so that
@@ -43,7 +43,7 @@ var Symbolic = []string{Local, OldestSupported, NewestSupported, LastPsyscall}
 // from the plans' "releases FIRST LAST" lines: supporting another minor
 // is one line in a plan.
 func Supported() (oldest, newest string, err error) {
-	plans, err := overlay.Plans()
+	plans, err := plan.All()
 	if err != nil {
 		return "", "", fmt.Errorf("reading the plans: %w", err)
 	}
@@ -198,9 +198,23 @@ func Get(name string) (*Toolchain, error) {
 		return nil, err
 	}
 	if rel == Local {
-		if tc.Release, err = overlay.Version(tc.GOROOT); err != nil {
+		if tc.Release, err = Version(tc.GOROOT); err != nil {
 			return nil, err
 		}
 	}
 	return tc, nil
+}
+
+// Version reads the release of the toolchain at goroot from its VERSION file.
+func Version(goroot string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(goroot, "VERSION"))
+	if err != nil {
+		return "", fmt.Errorf("GOROOT %s: cannot read VERSION: %w", goroot, err)
+	}
+	v, _, _ := strings.Cut(string(data), "\n")
+	v = strings.TrimSpace(v)
+	if !version.IsValid(v) {
+		return "", fmt.Errorf("GOROOT %s: VERSION says %q, not a Go release", goroot, v)
+	}
+	return v, nil
 }

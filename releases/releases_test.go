@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 )
 
 func TestNames(t *testing.T) {
@@ -112,12 +112,12 @@ func TestSupported(t *testing.T) {
 	if len(minors) < 2 || minors[0] != oldest || minors[len(minors)-1] != newest {
 		t.Fatalf("Minors() = %v, want %s through %s", minors, oldest, newest)
 	}
-	plans, err := overlay.Plans()
+	plans, err := plan.All()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range minors {
-		if _, err := overlay.Select(plans, Name(m, 0), false); err != nil {
+		if _, err := plan.Select(plans, Name(m, 0), false); err != nil {
 			t.Errorf("%s is in the supported range but no plan covers it: %v", m, err)
 		}
 	}

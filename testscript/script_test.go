@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
 
@@ -111,19 +112,19 @@ func TestCondition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := overlay.Version(goroot)
+	rel, err := releases.Version(goroot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, err := overlay.Plans()
+	plans, err := plan.All()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := overlay.Select(plans, rel, false)
+	p, err := plan.Select(plans, rel, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := func(p *overlay.Plan) string {
+	name := func(p *plan.Plan) string {
 		return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan")
 	}
 	own, first, last := name(p), name(plans[0]), name(plans[len(plans)-1])

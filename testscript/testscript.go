@@ -96,7 +96,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/dump"
 	"github.com/syscope/syscope/dump/metric"
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
 
@@ -251,16 +251,16 @@ func Condition(goroot string) func(cond string) (bool, error) {
 		if cond == "root" {
 			return os.Geteuid() == 0, nil
 		}
-		rel, err := overlay.Version(goroot)
+		rel, err := releases.Version(goroot)
 		if err != nil {
 			return false, err
 		}
 		if name, ok := strings.CutPrefix(cond, "plan:"); ok {
-			plans, err := overlay.Plans()
+			plans, err := plan.All()
 			if err != nil {
 				return false, err
 			}
-			planName := func(p *overlay.Plan) string {
+			planName := func(p *plan.Plan) string {
 				return strings.TrimSuffix(strings.TrimPrefix(p.Name, "patches/"), ".plan")
 			}
 			var names []string
@@ -270,7 +270,7 @@ func Condition(goroot string) func(cond string) (bool, error) {
 			if !slices.Contains(names, name) {
 				return false, fmt.Errorf("[%s]: no plan %q (the plans are %s)", cond, name, strings.Join(names, ", "))
 			}
-			p, err := overlay.Select(plans, rel, false)
+			p, err := plan.Select(plans, rel, false)
 			if err != nil {
 				return false, fmt.Errorf("[%s]: %v", cond, err)
 			}
@@ -391,7 +391,7 @@ func cmdOthergo(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: othergo ROOT REL")
 	}
-	rel, err := overlay.Version(ts.Getenv("GOROOT"))
+	rel, err := releases.Version(ts.Getenv("GOROOT"))
 	ts.Check(err)
 	other, err := releases.Lookup(releases.LastPsyscall)
 	ts.Check(err)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/syscope/syscope/bisect"
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
 
@@ -51,7 +51,7 @@ func runBisect(args []string) error {
 		if s.Syscope, err = os.Executable(); err != nil {
 			return err
 		}
-		plans, err := overlay.Plans()
+		plans, err := plan.All()
 		if err != nil {
 			return err
 		}

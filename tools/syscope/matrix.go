@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/syscope/syscope/matrix"
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
 
@@ -115,7 +115,7 @@ func matrixReleases(vers []string) ([]string, error) {
 		}
 	}
 	if len(vers) == 0 {
-		plans, err := overlay.Plans()
+		plans, err := plan.All()
 		if err != nil {
 			return nil, err
 		}

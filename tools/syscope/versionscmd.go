@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/syscope/syscope/dump"
-	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/overlay/plan"
 )
 
 const versionsUsage = "versions"
@@ -14,7 +14,7 @@ func runVersions(args []string) error {
 	if len(args) != 0 {
 		return errUsage
 	}
-	plans, err := overlay.Plans()
+	plans, err := plan.All()
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package overlay
+package plan
 
 import (
 	"os"
@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzParsePlan: the plan parser never panics, on the plans syscope
+// FuzzParse: the plan parser never panics, on the plans syscope
 // ships and on anything else; a plan it accepts has a name.
-func FuzzParsePlan(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("../patches/*.plan")
 	inc, _ := filepath.Glob("../patches/*.inc")
 	for _, p := range append(files, inc...) {
@@ -21,7 +21,7 @@ func FuzzParsePlan(f *testing.F) {
 	f.Add("x.plan", []byte("releases go1.30 go1.29\n"))
 	f.Add("x.plan", []byte("-- src/runtime/proc.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"x\"\n"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		p, err := ParsePlan(name, data)
+		p, err := Parse(name, data)
 		if err == nil && p == nil {
 			t.Fatalf("ParsePlan returned no plan and no error")
 		}

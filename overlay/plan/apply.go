@@ -1,4 +1,4 @@
-package overlay
+package plan
 
 import (
 	"bytes"
@@ -29,11 +29,11 @@ type Site struct {
 // the per-M and global count tables; {site8:NAME} names its system call.
 var site8 = regexp.MustCompile(`\{site8(?::([a-z_0-9]+))?\}`)
 
-// ApplyEdits applies fe's edits to src and returns the patched text. It
+// Apply applies fe's edits to src and returns the patched text. It
 // never changes the number of lines, and it fails, naming the edit, the
 // function and the anchor, when an anchor is missing or ambiguous.
 // Assembly edits that number sites append them to *sites.
-func ApplyEdits(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, error) {
+func Apply(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, error) {
 	if bytes.Contains(src, []byte("syscope")) {
 		return nil, fmt.Errorf("%s: %s: already mentions syscope (a patched GOROOT?)", plan, fe.Path)
 	}

@@ -1,6 +1,7 @@
-// Package overlay turns a GOROOT and a hook plan into the files of a
-// `go build -overlay` directory: patched copies of runtime and syscall
-// sources plus syscope's own added files.
+// Package plan is the overlay generator's pure core: it parses syscope's
+// hook plans (patches/*.plan, embedded in the binary), picks the one for a
+// release, and applies a plan's edits to a source file's text. Reading
+// GOROOTs, writing overlays and caching them is package overlay's.
 //
 // A plan is a txtar archive (patches/*.plan). Its comment holds
 // directives; each section named after a GOROOT file holds the edits to
@@ -41,7 +42,7 @@
 // insert or just past it.
 //
 // patches/README.md is the whole language, with its errors.
-package overlay
+package plan
 
 import (
 	"fmt"
@@ -92,11 +93,11 @@ type Edit struct {
 
 var modes = map[string]bool{"before": true, "after": true, "inside": true, "before-each": true, "replace-each": true, "top": false, "field": false, "flags": false}
 
-// ParsePlan parses a plan file; name, its path in the embedded files
+// Parse parses a plan file; name, its path in the embedded files
 // (e.g. "patches/go1.26.plan"), is used in errors and to find the files
 // it includes.
-func ParsePlan(name string, data []byte) (*Plan, error) {
-	return parsePlan(syscope.Files, name, data)
+func Parse(name string, data []byte) (*Plan, error) {
+	return ParseFS(syscope.Files, name, data)
 }
 
 // A srcLine is one line of plan text: what it says and where it was
@@ -150,7 +151,9 @@ type planParser struct {
 	nlabels  int
 }
 
-func parsePlan(fsys fs.FS, name string, data []byte) (*Plan, error) {
+// ParseFS is Parse with the files the plan includes read from fsys
+// (patches/NAME for "include NAME") instead of the embedded plans.
+func ParseFS(fsys fs.FS, name string, data []byte) (*Plan, error) {
 	ar := txtar.Parse(data)
 	p := &Plan{Name: name, used: map[string]bool{}}
 	ps := &planParser{fsys: fsys, p: p, defs: map[string]*define{}, included: map[string]bool{name: true},
