@@ -9,32 +9,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/syscope/syscope"
 	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
-
-// parseWith parses patches/t.plan with the given files beside it.
-func parseWith(text string, incs map[string]string) (*plan.Plan, error) {
-	fsys := fstest.MapFS{}
-	for name, text := range incs {
-		fsys["patches/"+name] = &fstest.MapFile{Data: []byte(text)}
-	}
-	return plan.ParseFS(fsys, "patches/t.plan", []byte(text))
-}
-
-const asmSrc = `#define SYS_getpid 39
-TEXT ·f(SB),NOSPLIT,$0
-	MOVQ	$SYS_getpid, AX
-	SYSCALL
-	RET
-TEXT ·g(SB),NOSPLIT,$0
-	SYSCALL
-	RET
-`
 
 // TestGeneratorEmbedded: the cache key hashes syscope.Generator, so it
 // must hold every source file of the generator.

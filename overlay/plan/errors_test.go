@@ -1,4 +1,4 @@
-package overlay
+package plan_test
 
 import (
 	"os"
@@ -7,22 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
 )
-
-const src = `package runtime
-
-func f() {
-	gp := getg()
-	gp.m.locks++ // see comment
-	if ok {
-		work()
-	}
-	work()
-	work()
-}
-`
 
 // TestErrorTable makes every generation error that patches/README.md
 // lists happen, and fails on a row that no case produces or an error that
@@ -86,13 +74,13 @@ func TestErrorTable(t *testing.T) {
 		hdr + "include a.inc\n-- x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert lab\n",
 		hdr + "-- x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n-- y.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n",
 	} {
-		_, err := parseWith(text, inc)
+		_, err := plan.ParseWith(text, inc)
 		add(text, err)
 	}
 
 	apply := func(path, src, edits string) {
 		t.Helper()
-		p, err := parseWith(hdr+"-- "+path+" --\n"+edits, nil)
+		p, err := plan.ParseWith(hdr+"-- "+path+" --\n"+edits, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", edits, err)
 		}
@@ -100,7 +88,7 @@ func TestErrorTable(t *testing.T) {
 		_, err = plan.Apply("t.plan", p.Files[0], []byte(src), &sites)
 		add(edits, err)
 	}
-	goSrc := src + "type m struct{ a int }\ntype e struct{}\n"
+	goSrc := plan.GoSrc + "type m struct{ a int }\ntype e struct{}\n"
 	apply("x.go", goSrc+"// syscope\n", "edit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n")
 	apply("x.go", goSrc, "edit a\n\ttype nosuch\n\tfield\n\tinsert \"h int\"\n")
 	apply("x.go", goSrc, "edit a\n\ttype e\n\tfield\n\tinsert \"h int\"\n")
@@ -111,16 +99,16 @@ func TestErrorTable(t *testing.T) {
 	apply("x.go", goSrc, "edit a\n\tfunc f\n\tinside \"gp := getg()\"\n\tinsert \"h()\"\n")
 	apply("x.go", goSrc, "edit a\n\tfunc f\n\ttop\n\tinsert \"h()\\nh()\"\n")
 	apply("x.go", goSrc, "edit a\n\tfunc f\n\ttop\n\tinsert \"}\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\tinside \"RET\"\n\tinsert \"NOP\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·nosuch ·f\n\tbefore \"RET\"\n\tinsert \"NOP\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\tbefore \"NOP\"\n\tinsert \"NOP\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc *\n\tbefore \"RET\"\n\tinsert \"NOP\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\ttop\n\tbody sha256:"+strings.Repeat("0", 64)+"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·f\n\tinside \"RET\"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·nosuch ·f\n\tbefore \"RET\"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·f\n\tbefore \"NOP\"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc *\n\tbefore \"RET\"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·f\n\ttop\n\tbody sha256:"+strings.Repeat("0", 64)+"\n\tinsert \"NOP\"\n")
 	apply("x.s", "TEXT ·f(SB)\n\tRET\n", "edit a\n\tfunc ·f\n\tflags\n\tinsert \"NOFRAME\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\treplace-each \"SYSCALL\"\n\tinsert \"NOP\"\n")
-	apply("x.s", asmSrc, "edit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8:nosuch}(SB)\"\n")
-	p, _ := parseWith(hdr+"-- x.s --\nedit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8}(SB)\"\n", nil)
-	_, err := plan.Apply("t.plan", p.Files[0], []byte(asmSrc), nil)
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·f\n\treplace-each \"SYSCALL\"\n\tinsert \"NOP\"\n")
+	apply("x.s", plan.AsmSrc, "edit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8:nosuch}(SB)\"\n")
+	p, _ := plan.ParseWith(hdr+"-- x.s --\nedit a\n\tfunc ·f\n\ttop\n\tinsert \"INCQ x+{site8}(SB)\"\n", nil)
+	_, err := plan.Apply("t.plan", p.Files[0], []byte(plan.AsmSrc), nil)
 	add("no site table", err)
 
 	plans, _ := plan.All()
@@ -132,11 +120,11 @@ func TestErrorTable(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "VERSION"), []byte("devel +abc\n"), 0o644)
 	_, err = releases.Version(dir)
 	add("devel VERSION", err)
-	p, _ = parseWith(hdr+"-- src/runtime/x.go | src/x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n", nil)
-	_, err = Files(dir, "go1.26.8", p)
+	p, _ = plan.ParseWith(hdr+"-- src/runtime/x.go | src/x.go --\nedit a\n\tfunc f\n\ttop\n\tinsert \"h()\"\n", nil)
+	_, err = overlay.Files(dir, "go1.26.8", p)
 	add("missing file", err)
 
-	readme, err := os.ReadFile("../patches/README.md")
+	readme, err := os.ReadFile("../../patches/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
