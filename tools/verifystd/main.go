@@ -13,8 +13,9 @@
 // table shows each package's result both ways, with its tests passed and
 // failed; the command fails if any test (or a package as a whole) passes
 // vanilla and fails instrumented, and names those tests. A package
-// outside the standard library (golang.org/x/sys/unix) is tested as this
-// module requires it. With -o the table is also written to file, with the
+// outside the standard library (golang.org/x/sys/unix) is tested in a
+// module of its own, in its newest tagged version whose go line the
+// toolchain accepts (named beside it in the table). With -o the table is also written to file, with the
 // date and machine, when no toolchain fails.
 package main
 
@@ -100,9 +101,20 @@ func verify(r *overlay.Result, pkgs []string, w io.Writer) bool {
 	env := append(append(os.Environ(), r.Env()...), "GOFLAGS=")
 	fmt.Fprintf(out, "```\ngo %s, plan %s\n%-22s %-26s %-26s\n", r.Release, r.Plan.Name, "package", "vanilla", "syscope")
 	good := true
+	var mods []string
 	for _, p := range pkgs {
-		v := test(r.GoCommand(), env, p, "")
-		s := test(r.GoCommand(), env, p, r.JSON)
+		dir := ""
+		if strings.Contains(strings.Split(p, "/")[0], ".") {
+			var ver string
+			var err error
+			if dir, ver, err = moduleDir(p, r.Release); err != nil {
+				log.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			mods = append(mods, p+" at "+ver)
+		}
+		v := test(r.GoCommand(), env, p, dir, "")
+		s := test(r.GoCommand(), env, p, dir, r.JSON)
 		fmt.Fprintf(out, "%-22s %-26s %-26s\n", p, v, s)
 		var lost []string
 		for name, ok := range v.tests {
@@ -115,6 +127,9 @@ func verify(r *overlay.Result, pkgs []string, w io.Writer) bool {
 			good = false
 			fmt.Fprintf(out, "  passes vanilla, fails with syscope: %s\n", strings.Join(lost, " "))
 		}
+	}
+	for _, m := range mods {
+		fmt.Fprintf(out, "(%s)\n", m)
 	}
 	fmt.Fprintf(out, "```\n\n")
 	return good
@@ -144,7 +159,7 @@ func (r result) String() string {
 	return fmt.Sprintf("%s %d/%d (%v)", s, pass, pass+fail, r.d)
 }
 
-func test(gocmd string, env []string, pkg, ov string) result {
+func test(gocmd string, env []string, pkg, dir, ov string) result {
 	// -vet=off in both runs: vet is not what is compared, and with a
 	// toolchain from the module cache (run through a GOROOT copy) it reads
 	// runtime's files from disk, not through the overlay.
@@ -154,11 +169,11 @@ func test(gocmd string, env []string, pkg, ov string) result {
 	}
 	cmd := exec.Command(gocmd, append(args, pkg)...)
 	// The standard library outside this module: an older toolchain
-	// rejects its go.mod. Another module's package in this one, which
-	// requires it.
+	// rejects its go.mod. Another module's package in a module of its
+	// own (moduleDir).
 	cmd.Env, cmd.Dir = env, os.TempDir()
-	if strings.Contains(strings.Split(pkg, "/")[0], ".") {
-		cmd.Dir = ""
+	if dir != "" {
+		cmd.Env, cmd.Dir = append(env, "GOFLAGS=-mod=mod"), dir
 	}
 	start := time.Now()
 	out, err := cmd.Output()
