@@ -85,7 +85,7 @@ var syscopeOut struct {
 	n   int
 	err uintptr
 	buf [256 << 10]byte // most dumps, stacks included, in one write
-	num [24]byte
+	num [20]byte
 	// The temporary and the final path, NUL-terminated: static, not on
 	// the stack, so that the dump fits the 8KB system stack a fatal
 	// error runs on (syscopeAtCrash).
@@ -122,20 +122,11 @@ func syscopeS(s string) {
 
 func syscopeU(v uint64) {
 	o := &syscopeOut
-	i := len(o.num)
-	for {
-		i--
-		o.num[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	for ; i < len(o.num); i++ {
+	for _, c := range syscopeDigits(&o.num, v) {
 		if o.n == len(o.buf) {
 			syscopeFlushOut()
 		}
-		o.buf[o.n] = o.num[i]
+		o.buf[o.n] = c
 		o.n++
 	}
 }
@@ -489,12 +480,7 @@ func syscopeDirName(buf []byte, dir string, pid, seq uint64, suffix string) *byt
 		k = syscopeAppend(buf, k, ".", seq, true)
 	}
 	k = syscopeAppend(buf, k, ".json", 0, false)
-	k = syscopeAppend(buf, k, suffix, 0, false)
-	if k < 0 || k >= len(buf) {
-		return nil
-	}
-	buf[k] = 0
-	return &buf[0]
+	return syscopeCStr(buf, syscopeAppend(buf, k, suffix, 0, false))
 }
 
 // syscopeAppend writes s, then n in decimal if num is set, into buf at
@@ -508,19 +494,37 @@ func syscopeAppend(buf []byte, k int, s string, n uint64, num bool) int {
 		return k
 	}
 	var d [20]byte
+	digits := syscopeDigits(&d, n)
+	if k+len(digits) > len(buf) {
+		return -1
+	}
+	return k + copy(buf[k:], digits)
+}
+
+// syscopeCStr ends the name syscopeAppend built in buf[:k] with a NUL and
+// returns a pointer to it, or nil if it did not fit (k < 0) or the NUL
+// does not.
+func syscopeCStr(buf []byte, k int) *byte {
+	if k < 0 || k >= len(buf) {
+		return nil
+	}
+	buf[k] = 0
+	return &buf[0]
+}
+
+// syscopeDigits writes v in decimal at the end of d and returns the
+// digits: the runtime's one decimal formatter, which allocates nothing.
+func syscopeDigits(d *[20]byte, v uint64) []byte {
 	i := len(d)
 	for {
 		i--
-		d[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
+		d[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
 			break
 		}
 	}
-	if k+len(d)-i > len(buf) {
-		return -1
-	}
-	return k + copy(buf[k:], d[i:])
+	return d[i:]
 }
 
 // syscopeName writes the name of trap as a JSON string.
@@ -626,27 +630,8 @@ func syscopeHasPrefix(s, p string) bool {
 // syscopeCString writes s+suffix(+n when suffix is set) and a NUL into
 // buf, returning a pointer to it, or nil if it does not fit.
 func syscopeCString(buf []byte, s, suffix string, n uint64) *byte {
-	var num [24]byte
-	i := len(num)
-	if suffix != "" {
-		for {
-			i--
-			num[i] = byte('0' + n%10)
-			n /= 10
-			if n == 0 {
-				break
-			}
-		}
-	}
-	need := len(s) + len(suffix) + len(num) - i + 1
-	if need > len(buf) {
-		return nil
-	}
-	k := copy(buf, s)
-	k += copy(buf[k:], suffix)
-	k += copy(buf[k:], num[i:])
-	buf[k] = 0
-	return &buf[0]
+	k := syscopeAppend(buf, 0, s, 0, false)
+	return syscopeCStr(buf, syscopeAppend(buf, k, suffix, n, suffix != ""))
 }
 
 // syscopeUncounted writes the dump's "uncounted" field, after

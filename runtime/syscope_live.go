@@ -134,16 +134,7 @@ func syscopeLiveRead(out *syscopeLive) {
 // syscopeItoa formats v in decimal.
 func syscopeItoa(v uint64) string {
 	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return string(b[i:])
+	return string(syscopeDigits(&b, v))
 }
 
 // syscopeLiveCount is the profile's Count: the stacks in the table, a

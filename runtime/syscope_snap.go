@@ -266,23 +266,10 @@ func syscopeKeepSnapshot(path string, seq uint64) {
 // syscopeKeepName writes stem + ".seq" + seq + ext, NUL-terminated, into
 // buf; nil if it does not fit.
 func syscopeKeepName(buf, stem []byte, seq uint64, ext string) *byte {
-	var num [24]byte
-	i := len(num)
-	for {
-		i--
-		num[i] = byte('0' + seq%10)
-		seq /= 10
-		if seq == 0 {
-			break
-		}
-	}
-	if len(stem)+len(".seq")+len(num)-i+len(ext)+1 > len(buf) {
+	if len(stem) > len(buf) {
 		return nil
 	}
 	k := copy(buf, stem)
-	k += copy(buf[k:], ".seq")
-	k += copy(buf[k:], num[i:])
-	k += copy(buf[k:], ext)
-	buf[k] = 0
-	return &buf[0]
+	k = syscopeAppend(buf, k, ".seq", seq, true)
+	return syscopeCStr(buf, syscopeAppend(buf, k, ext, 0, false))
 }

@@ -737,20 +737,8 @@ func syscopeInflightTrapOnce(mp *m) uint64 {
 // only when the call returns.
 func syscopeInflightTrap(mp *m) uint64 {
 	var path [64]byte // "/proc/self/task/" + TID + "/syscall"
-	k := copy(path[:], "/proc/self/task/")
-	var num [24]byte
-	i := len(num)
-	for v := mp.procid; ; {
-		i--
-		num[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	k += copy(path[k:], num[i:])
-	k += copy(path[k:], "/syscall")
-	path[k] = 0
+	k := syscopeAppend(path[:], 0, "/proc/self/task/", mp.procid, true)
+	syscopeCStr(path[:], syscopeAppend(path[:], k, "/syscall", 0, false)) // fits: 16+20+8+1 <= 64
 	const oRdonly, oCloexec = 0, 02000000
 	const atFdcwd = ^uintptr(99) // -100
 	fd := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(&path[0])), oRdonly|oCloexec, 0, 0, 0)
