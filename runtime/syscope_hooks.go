@@ -100,6 +100,11 @@ type syscopeM struct {
 	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
 	// time calls, indexed as syscopeRtSite (generated per release).
 	rt [syscopeRtSites]uint64
+	// used has bit i set once slots[i] has been given a key (syscopeEvict;
+	// slot 0 may be used without one, by trap 0): a fold reads the slots
+	// used, not all sixteen, most of them idle on a thread blocked in a
+	// call. Written by the M's own thread; never cleared.
+	used uint64
 	// Stack capture (syscope_stacks.go): the sampler's random state and
 	// the trap of the M's latest syscall-path call while profiling (the
 	// wrappers write both, syscope_amd64.s), the
@@ -113,6 +118,11 @@ type syscopeM struct {
 	// The trap a dump read for the M's call in flight, and the M's entry
 	// count then, plus one (syscopeInflightTrapOnce).
 	inflightTrap, inflightEnter uint64
+	// The stack a dump found the M's goroutine at in its call in flight:
+	// stkG (a *g), the M's entries then plus one, and the entry's index
+	// in the stack table (syscopeStkCollectG).
+	stkG             uintptr
+	stkEnter, stkIdx uint64
 	// snapWriting is set while this M writes a snapshot (syscopeSnapshot).
 	snapWriting uint32
 }
@@ -141,6 +151,10 @@ var (
 	syscopeLongNs   int64  = 1e6
 	syscopeGlobalEv [syscopeNumEvents]uint64
 	syscopeGlobal   [syscopePaths][syscopeTraps]syscopeStat
+	// syscopeGlobalUsed marks the rows of syscopeGlobal that a flush has
+	// written (set before the flush's figures, inside its bracket), so a
+	// fold reads those rows only.
+	syscopeGlobalUsed [syscopePaths][syscopeTraps / 64]uint64
 	// Runtime-path counts made where no M record can be used: before the
 	// thread has its TLS (clone's child, settls), after mexit has folded
 	// the M (exitThread), or on a thread with no g. EINTR results of
@@ -417,7 +431,14 @@ func syscopeMax(p *uint64, v uint64) bool {
 
 //go:nosplit
 func syscopeGlobalStat(key uint64) *syscopeStat {
-	return &syscopeGlobal[syscopeSlotPath(key)][syscopeSlotTrap(key)]
+	p, t := syscopeSlotPath(key), syscopeSlotTrap(key)
+	w, bit := &syscopeGlobalUsed[p][t/64], uint64(1)<<(t%64)
+	for old := syscopeLoad64(w); old&bit == 0; old = syscopeLoad64(w) {
+		if syscopeCas64(w, old, old|bit) {
+			break
+		}
+	}
+	return &syscopeGlobal[p][t]
 }
 
 // syscopeEvict gives slot s to key. The wrapper calls it (ABI0, from
@@ -426,8 +447,17 @@ func syscopeGlobalStat(key uint64) *syscopeStat {
 //go:nosplit
 func syscopeEvict(s *syscopeSlot, key uint64) {
 	syscopeFlush(s)
+	if r := getg().m.syscope; r != nil {
+		r.used |= 1 << ((uintptr(unsafe.Pointer(s)) - uintptr(unsafe.Pointer(&r.slots[0]))) / syscopeSlotSize % syscopeSlots)
+	}
 	s.key = key
 }
+
+// syscopeSlotsUsed is the mask of r's slots a fold reads: those given a
+// key, and slot 0.
+//
+//go:nosplit
+func syscopeSlotsUsed(r *syscopeM) uint64 { return r.used | 1 }
 
 // syscopeMExit folds an exiting M into the globals. It runs in mexit with
 // sched.lock held, before mp leaves allm, so a dump (which sums the

@@ -79,7 +79,8 @@ func syscopeMetricCompute(in *statAggregate, out *metricValue, read, index int) 
 
 // syscopeMetricsTake folds the counters into the metrics' sums, by the
 // rules of syscope_read.go: counters only, no stack, the world running,
-// allm under sched.lock and allgs under allglock, into its own sums (the
+// allm under sched.lock (no goroutine list: syscopeInflight walks allm),
+// into its own sums (the
 // dump's syscopeSnap is never touched, so a Read may race a snapshot or
 // the exit dump). A fold that overlapped a slot's flush is taken again,
 // a few times at most. So that a reader never sees a counter go down
@@ -95,9 +96,7 @@ func syscopeMetricsTake() {
 		f := &syscopeMetricsFold
 		for try := 0; try < 10; try++ {
 			lock(&sched.lock)
-			lock(&allglock)
 			clean := syscopeMetricsFoldOnce(f)
-			unlock(&allglock)
 			unlock(&sched.lock)
 			if clean {
 				break
@@ -138,8 +137,7 @@ type syscopeMetricsSums struct {
 var syscopeMetricsFold syscopeMetricsSums
 
 // syscopeMetricsFoldOnce folds the globals and every live M by path and
-// reports whether the fold was clean. The caller holds sched.lock and
-// allglock.
+// reports whether the fold was clean. The caller holds sched.lock.
 func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 	done := syscopeFoldBegin()
 	f.ev = syscopeGlobalEv
@@ -171,7 +169,10 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 		for i := range r.rt {
 			rt[i] += r.rt[i]
 		}
-		for i := range r.slots {
+		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
+			if u&1 == 0 {
+				continue
+			}
 			sl := &r.slots[i]
 			if syscopeSlotCalls(sl) == 0 {
 				continue
@@ -192,7 +193,7 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 		}
 	}
 	f.calls[syscopePathRuntime], f.errors[syscopePathRuntime] = calls, eintr
-	f.inflight = syscopeInflight()
+	f.inflight = syscopeInflight(false)
 	return clean
 }
 

@@ -22,8 +22,10 @@
 //     until it is. Likewise a call between its claim and the last of its
 //     figures (m.syscopeOpen == 2, see SYSCOPE_CLAIM) makes a fold unclean.
 //   - allm is walked under sched.lock, which keeps Ms from leaving it
-//     (mexit folds the M into the globals under the same lock). allgs is
-//     walked under allglock, or with the world stopped.
+//     (mexit folds the M into the globals under the same lock). No reader
+//     walks allgs: a goroutine in a system call is found on its M
+//     (syscopeInflight), one with marks in the mark table, so no cost
+//     grows with the goroutines.
 //   - A goroutine's stack is read only while it cannot run: its own
 //     (callers), or another's under that goroutine's _Gscan bit, taken
 //     with castogscanstatus from _Grunnable, _Gwaiting or _Gsyscall as
@@ -34,10 +36,10 @@
 // The readers:
 //
 //   - metrics.Read (syscope_metrics.go): counters only, never stacks;
-//     the world runs. sched.lock for allm, allglock for allgs, folded
-//     again until clean (a few tries; the metrics keep each counter's
-//     largest value, so a Read never goes down). Its own buffer: it
-//     never touches the dump's syscopeSnap.
+//     the world runs. sched.lock for allm, folded again until clean (a
+//     few tries; the metrics keep each counter's largest value, so a
+//     Read never goes down). Its own buffer: it never touches the
+//     dump's syscopeSnap or syscopeInSys.
 //   - A snapshot and the exit dump (syscopeCollectConsistent): the world
 //     is stopped, so no goroutine runs user code and none is created;
 //     threads still in system calls (and sysmon) run their exit paths,
@@ -88,7 +90,7 @@ func syscopeCollect() bool {
 	done := syscopeFoldBegin()
 	s := &syscopeSnap
 	s.ev = syscopeGlobalEv
-	s.stat = syscopeGlobal
+	syscopeCopyUsed()
 	s.rt = syscopeRtGlobal
 	s.open = 0
 	recording := false
@@ -112,13 +114,18 @@ func syscopeCollect() bool {
 		for i := range r.rt {
 			s.rt[i] += r.rt[i]
 		}
-		for i := range r.slots {
+		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
+			if u&1 == 0 {
+				continue
+			}
 			sl := &r.slots[i]
 			calls := syscopeSlotCalls(sl)
 			if calls == 0 {
 				continue
 			}
-			st := &s.stat[syscopeSlotPath(sl.key)][syscopeSlotTrap(sl.key)]
+			p, t := syscopeSlotPath(sl.key), syscopeSlotTrap(sl.key)
+			s.used[p][t/64] |= 1 << (t % 64)
+			st := &s.stat[p][t]
 			st.calls += calls
 			st.errors += sl.errors
 			st.eintr += sl.eintr
@@ -144,8 +151,30 @@ func syscopeCollect() bool {
 		}
 	}
 	clean := syscopeFoldClean(done) && !recording
-	s.inflight = syscopeInflight()
+	s.inflight = syscopeInflight(true)
 	return clean
+}
+
+// syscopeCopyUsed sets the snapshot's table to the globals: the rows
+// either has used are copied (a row the globals have not used is zero
+// there, and so is cleared), and the snapshot's used rows become the
+// globals'. A row the globals start to use meanwhile is set inside a
+// flush's bracket, which makes the fold unclean.
+func syscopeCopyUsed() {
+	s := &syscopeSnap
+	for p := range s.used {
+		for w := range s.used[p] {
+			gu := syscopeLoad64(&syscopeGlobalUsed[p][w])
+			u := s.used[p][w] | gu
+			for b := 0; u != 0; b++ {
+				if u&1 != 0 {
+					s.stat[p][w*64+b] = syscopeGlobal[p][w*64+b]
+				}
+				u >>= 1
+			}
+			s.used[p][w] = gu
+		}
+	}
 }
 
 // syscopeAddEvents adds mp's event counters to ev. A thread that C
@@ -204,27 +233,45 @@ func syscopeSlotTrap(key uint64) uint64 {
 
 // syscopeInflight counts the goroutines in _Gsyscall now, read from their
 // state and not derived from the counters, so that the conservation
-// check means something. The caller keeps allgs still (the world
-// stopped, or allglock).
-func syscopeInflight() uint64 {
+// check means something. A goroutine in _Gsyscall is the curg of the M
+// it entered on, so allm holds them all: the walk costs one step per
+// thread, none per goroutine. The caller holds sched.lock, or is the
+// crash hook. The dump's fold (list set) lists them in syscopeInSys for
+// the stacks' collector; metrics.Read, which may run beside it, does not.
+func syscopeInflight(list bool) uint64 {
 	var n uint64
-	k := int(syscopeLoad64((*uint64)(unsafe.Pointer(&allglen))))
-	for i := 0; i < k; i++ {
-		gp := allgs[i]
-		if readgstatus(gp)&^_Gscan != _Gsyscall {
-			continue
+	for mp := allm; mp != nil; mp = mp.alllink {
+		if gp := mp.curg; gp != nil && syscopeInSyscall(gp, mp) {
+			if list && n < uint64(len(syscopeInSys)) {
+				syscopeInSys[n] = uintptr(unsafe.Pointer(gp))
+			}
+			n++
 		}
-		// From go1.21 a C thread keeps its extra M between callbacks, its
-		// goroutine left in _Gsyscall: in C, not in a syscall. Its first
-		// callback exited a syscall that was never entered (needm) and
-		// its last entered one that the M's return to C ends.
-		if mp := gp.m; mp != nil && syscopeInC(mp) {
-			continue
-		}
-		n++
+	}
+	if list {
+		syscopeInSysN = n
 	}
 	return n
 }
+
+// syscopeInSyscall reports whether gp, mp's goroutine, is in a system
+// call. From go1.21 a C thread keeps its extra M between callbacks, its
+// goroutine left in _Gsyscall: in C, not in a syscall. Its first
+// callback exited a syscall that was never entered (needm) and its last
+// entered one that the M's return to C ends.
+//
+//go:nosplit
+func syscopeInSyscall(gp *g, mp *m) bool {
+	return readgstatus(gp)&^_Gscan == _Gsyscall && !syscopeInC(mp)
+}
+
+// syscopeInSys lists, as *g, the goroutines the dump's latest fold found
+// in system calls, syscopeInSysN of them (a count past the end means the
+// list is partial). Only the holder of the snapshot claim touches it.
+var (
+	syscopeInSys  [4096]uintptr
+	syscopeInSysN uint64
+)
 
 // syscopeCollectConsistent collects the snapshot with the world stopped,
 // letting the goroutines already leaving a system call finish their exit

@@ -124,6 +124,11 @@ var (
 	// is lost.
 	syscopeMarks     [syscopeMarkCap]struct{ g, mark uint64 }
 	syscopeMarkSpill uint64
+	// syscopeMarkSeen[i] is the epoch of the collection that took
+	// syscopeMarks[i]'s goroutine from its M (syscopeStacksCollect); only
+	// the holder of the snapshot claim touches it.
+	syscopeMarkSeen  [syscopeMarkCap]uint64
+	syscopeMarkEpoch uint64
 )
 
 //go:nosplit
@@ -165,6 +170,21 @@ func syscopeMarkTake(gp *g) uint64 {
 			v := syscopeXchg64(&e.mark, 0)
 			syscopeCas64(&e.g, k, 0)
 			return v
+		}
+	}
+	return 0
+}
+
+// syscopeMarkPeekStamp is syscopeMarkPeek that also stamps gp's entry
+// with the collection's epoch, so that the collector's walk of the mark
+// table passes it over (syscopeStacksCollect).
+func syscopeMarkPeekStamp(gp *g) uint64 {
+	k, h := uint64(uintptr(unsafe.Pointer(gp))), syscopeMarkHash(gp)
+	for i := uint64(0); i < syscopeMarkProbes; i++ {
+		j := (h + i) & (syscopeMarkCap - 1)
+		if e := &syscopeMarks[j]; syscopeLoad64(&e.g) == k {
+			syscopeMarkSeen[j] = syscopeMarkEpoch
+			return syscopeLoad64(&e.mark)
 		}
 	}
 	return 0
@@ -637,29 +657,36 @@ func syscopeStacksCollect() {
 		s.lost, s.retakes, s.threads = syscopeLoad64(&e.lost), syscopeLoad64(&e.retakes), syscopeLoad64(&e.threads)
 		s.inflight = 0
 	}
-	me := getg()
-	n := int(syscopeLoad64((*uint64)(unsafe.Pointer(&allglen))))
-	for i := 0; i < n; i++ {
-		gp := allgs[i]
-		st := readgstatus(gp) &^ _Gscan
-		in := st == _Gsyscall && !(gp.m != nil && syscopeInC(gp.m))
-		mark := syscopeMarkPeek(gp)
-		if !in && mark == 0 {
-			continue
+	// The goroutines in system calls, which the fold listed from allm,
+	// then those with marks, from the mark table: each once (the epoch
+	// stamps the mark entries of the first), and no step per goroutine
+	// of the program. With the world stopped no goroutine enters a
+	// system call or gets a mark, and one that leaves its call meanwhile
+	// takes its mark into the table itself (a lost-P exit); a collection
+	// that raced it does not balance and is taken again.
+	syscopeMarkEpoch++
+	if syscopeInSysN > uint64(len(syscopeInSys)) {
+		syscopeStacksCollectAll(safe) // more than the list holds
+	} else {
+		for i := uint64(0); i < syscopeInSysN; i++ {
+			gp := (*g)(unsafe.Pointer(syscopeInSys[i]))
+			if mp := gp.m; mp != nil && syscopeInSyscall(gp, mp) {
+				syscopeStkCollectG(gp, mp, true, syscopeMarkPeekStamp(gp), safe)
+			}
 		}
-		key := uint64(syscopeKeyNone)
-		if safe && in && gp.m != nil && gp.m.syscopeOpen != 0 {
-			key = syscopeInflightTrapOnce(gp.m)
+		for i := range syscopeMarks {
+			e := &syscopeMarks[i]
+			gp := (*g)(unsafe.Pointer(uintptr(syscopeLoad64(&e.g))))
+			if gp == nil || syscopeMarkSeen[i] == syscopeMarkEpoch {
+				continue
+			}
+			if mp := gp.m; mp != nil && syscopeInSyscall(gp, mp) {
+				continue // in a call: listed, unless it is new (not with the world stopped)
+			}
+			if mark := syscopeLoad64(&e.mark); mark != 0 {
+				syscopeStkCollectG(gp, nil, false, mark, safe)
+			}
 		}
-		k := 0
-		switch {
-		case !safe:
-		case gp == me:
-			k = callers(1, syscopeStksBuf[:])
-		default:
-			k = syscopeScanCallers(gp)
-		}
-		syscopeStkAdd(syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded), mark, in)
 	}
 	// Marks in released entries and the spill: on no stack.
 	spill := syscopeLoad64(&syscopeMarkSpill)
@@ -671,6 +698,59 @@ func syscopeStacksCollect() {
 	}
 	if spill != 0 {
 		syscopeStkAdd(syscopeStackFind(syscopeKeyNone, &syscopeStksBuf, 0), spill, false)
+	}
+}
+
+// syscopeStacksCollectAll is the collector's walk when the fold's list
+// of goroutines in system calls overflowed: every goroutine.
+func syscopeStacksCollectAll(safe bool) {
+	n := int(syscopeLoad64((*uint64)(unsafe.Pointer(&allglen))))
+	for i := 0; i < n; i++ {
+		gp := allgs[i]
+		mp := gp.m
+		in := mp != nil && syscopeInSyscall(gp, mp)
+		mark := syscopeMarkPeek(gp)
+		if !in && mark == 0 {
+			continue
+		}
+		syscopeStkCollectG(gp, mp, in, mark, safe)
+	}
+}
+
+// syscopeStkCollectG adds gp's mark, and its call in flight if in (mp is
+// its M then), to the snapshot of gp's stack. A goroutine still in the
+// same call as at the last collection (its M's entries unchanged) is
+// still at the same stack: its M remembers the entry, and gp is not
+// unwound again, so a thousand threads blocked across snapshots cost a
+// compare each inside the stopped world.
+func syscopeStkCollectG(gp *g, mp *m, in bool, mark uint64, safe bool) {
+	var r *syscopeM
+	var enter uint64
+	if in && safe {
+		r = mp.syscope
+		enter = mp.syscopeEv[syscopeEvEnter] + mp.syscopeEv[syscopeEvEnterBlock] + 1 // 0: none kept
+		if r != nil && r.stkEnter == enter && r.stkG == uintptr(unsafe.Pointer(gp)) {
+			syscopeStkAdd(&syscopeStks[r.stkIdx], mark, in)
+			return
+		}
+	}
+	key := uint64(syscopeKeyNone)
+	if safe && in && mp.syscopeOpen != 0 {
+		key = syscopeInflightTrapOnce(mp)
+	}
+	k := 0
+	switch {
+	case !safe:
+	case gp == getg():
+		k = callers(2, syscopeStksBuf[:])
+	default:
+		k = syscopeScanCallers(gp)
+	}
+	e := syscopeStackFind(key, &syscopeStksBuf, k|syscopeStkExpanded)
+	syscopeStkAdd(e, mark, in)
+	if r != nil && k > 0 {
+		r.stkEnter, r.stkG = enter, uintptr(unsafe.Pointer(gp))
+		r.stkIdx = uint64((uintptr(unsafe.Pointer(e)) - uintptr(unsafe.Pointer(&syscopeStks[0]))) / unsafe.Sizeof(syscopeStks[0]))
 	}
 }
 

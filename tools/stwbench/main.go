@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./tools/stwbench [-n snapshots] [-interval d] [-goroutines g] [-threads t] [-scrapes n] [-work] [-o file] [toolchain...]
+//	go run ./tools/stwbench [-n snapshots] [-interval d] [-goroutines g] [-threads t] [-many g] [-scrapes n] [-work] [-o file] [toolchain...]
 //
 // A toolchain is a release or a role that releases.Lookup resolves
 // (local, oldest, newest, last-psyscall); the default is local.
@@ -13,9 +13,10 @@
 // starts G goroutines parked on a channel and T goroutines that each
 // lock their thread (runtime.LockOSThread) and block in read(2) on a
 // pipe, so that T OS threads sit in a system call, as the snapshot's
-// in-flight accounting sees them. It runs four cases: the baseline (10
+// in-flight accounting sees them. It runs five cases: the baseline (10
 // goroutines, 5 threads), -goroutines alone, -threads alone, and both
-// (by default 10,000 goroutines and 1,000 threads), each twice: at the
+// (by default 10,000 goroutines and 1,000 threads), and -many goroutines
+// with -threads threads (100,000 and 1,000), each twice: at the
 // default profile rate, and with SYSCOPE_PROFILE_RATE=0, where a
 // snapshot collects no stacks, so the difference is what collecting the
 // stacks (unwinding each goroutine in a system call and reading its
@@ -102,6 +103,7 @@ func main() {
 	interval := flag.Duration("interval", 50*time.Millisecond, "SYSCOPE_INTERVAL of the runs")
 	gs := flag.Int("goroutines", 10000, "goroutines parked on a channel in the large cases")
 	ts := flag.Int("threads", 1000, "threads blocked in read(2) in the large cases")
+	many := flag.Int("many", 100000, "goroutines of the largest case, with -threads threads")
 	nScrapes := flag.Int("scrapes", 100, "writes of the live profile per case")
 	work := flag.Bool("work", false, "keep the build directory and print its name")
 	outDoc := flag.String("o", "docs/snapshots.md", "write the table to `file` when every case succeeded (\"\" for none)")
@@ -119,7 +121,8 @@ func main() {
 			workload{"baseline", 10, 5, stacks},
 			workload{"goroutines", *gs, 5, stacks},
 			workload{"threads", 10, *ts, stacks},
-			workload{"both", *gs, *ts, stacks})
+			workload{"both", *gs, *ts, stacks},
+			workload{"many", *many, *ts, stacks})
 	}
 	doc := &measure.Doc{Title: "What a snapshot costs: the stop-the-world", Command: "go run ./tools/stwbench " + strings.Join(os.Args[1:], " ")}
 	loadStart := loadAvg()
