@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/syscope/syscope/releases"
+	"github.com/syscope/syscope/testscript"
 )
 
 // Outcome is what a try of one release came to.
@@ -45,12 +46,39 @@ type Step struct {
 	Output string        `json:"output,omitempty"` // the script's log
 	Stage  string        `json:"stage"`            // "minor" or "patch"
 	// Failure is where a failing script failed.
-	Failure *Failure `json:"failure,omitempty"`
+	Failure *testscript.Failure `json:"failure,omitempty"`
 }
 
 // Runner tries a script on one release. It returns a Skipped step, with
 // a Reason, when the release gives no verdict.
 type Runner func(rel string) *Step
+
+// ScriptRunner returns the Runner that fetches a release and runs s on
+// it: a release that cannot be fetched, or on which s gives no verdict,
+// is a Skipped step.
+func ScriptRunner(s *testscript.Script) Runner {
+	return func(rel string) *Step {
+		st := &Step{Release: rel}
+		tc, err := releases.Fetch(rel)
+		if err != nil {
+			st.Outcome, st.Reason = Skipped, err.Error()
+			return st
+		}
+		st.Cached, st.Fetch = tc.Cached, tc.Elapsed
+		start := time.Now()
+		pass, out, err := s.Run(tc.GOROOT)
+		st.Run, st.Output = time.Since(start), out
+		switch {
+		case err != nil:
+			st.Outcome, st.Reason = Skipped, err.Error()
+		case pass:
+			st.Outcome = Pass
+		default:
+			st.Outcome, st.Failure = Fail, testscript.ParseFailure(out)
+		}
+		return st
+	}
+}
 
 // Bisect holds a search. Progress, if not nil, gets one line per step.
 type Bisect struct {

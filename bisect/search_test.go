@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/syscope/syscope/releases"
+	"github.com/syscope/syscope/testscript"
 )
 
 // minors returns the newest patch of n minors from go1.13, as fake names.
@@ -36,7 +37,7 @@ func (f *fake) run(rel string) *Step {
 		return &Step{Outcome: Skipped, Reason: "fetching " + rel + ": not on the module proxy"}
 	}
 	if f.broken[rel] {
-		return &Step{Outcome: Fail, Failure: &Failure{Line: 3, Message: `unknown command "gp"`, InScript: true}}
+		return &Step{Outcome: Fail, Failure: &testscript.Failure{Line: 3, Message: `unknown command "gp"`, InScript: true}}
 	}
 	for i, r := range f.rels {
 		if r == rel && i >= f.change {

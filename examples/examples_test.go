@@ -17,7 +17,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/bisect"
 	"github.com/syscope/syscope/matrix"
-	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
 	sst "github.com/syscope/syscope/testscript"
 )
@@ -67,35 +66,18 @@ func run(t *testing.T, args ...string) []byte {
 // TestCommands runs the scripts in testdata, which run syscope bisect
 // and syscope matrix on scripts of their own: a `go run .` script that
 // bisects over two releases, broken scripts, and a matrix of a
-// testscript.
+// testscript. The toolchain under test is the local go.
 func TestCommands(t *testing.T) {
-	env := map[string]string{}
-	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
-		out, err := exec.Command("go", "env", k).Output()
-		if err != nil {
-			t.Fatalf("go env %s: %v", k, err)
-		}
-		env[k] = strings.TrimSpace(string(out))
-	}
-	cache, err := overlay.CacheDir()
+	goroot, err := releases.GOROOT(releases.Local)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata",
-		RequireExplicitExec: true,
-		RequireUniqueNames:  true,
-		Cmds:                sst.Cmds,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("PATH", filepath.Dir(syscope)+string(os.PathListSeparator)+os.Getenv("PATH"))
-			for k, v := range env {
-				e.Setenv(k, v)
-			}
-			e.Setenv("SYSCOPE_CACHE", cache)
-			e.Setenv("GOFLAGS", "")
-			return nil
-		},
-	})
+	p, err := sst.Params(goroot, []string{filepath.Dir(syscope)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Dir = "testdata"
+	testscript.Run(t, p)
 }
 
 // TestFutexBisect runs the shipped bisect: the RawSyscall futex wait

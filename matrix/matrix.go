@@ -9,8 +9,9 @@
 // in it is a testscript.
 //
 // A testscript runs as `syscope bisect -instrument` runs it (see
-// [bisect.Script]): `go` is the toolchain under test, `exec syscope
-// build` builds with its overlay, and syscope's dump commands are there.
+// [testscript.Script]), with the commands of syscope's suites: `go` is
+// the toolchain under test, `exec syscope build` builds with its
+// overlay, and the dump commands are there.
 // Each run of the script on a release is one run of the matrix: it must
 // pass, and leave exactly one dump in $WORK, the script's work directory:
 // one *.json file at any depth that is a syscope dump (other JSON files
@@ -52,10 +53,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/syscope/syscope/bisect"
 	"github.com/syscope/syscope/dump"
 	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/releases"
+	"github.com/syscope/syscope/testscript"
 	"golang.org/x/tools/txtar"
 )
 
@@ -378,7 +379,7 @@ func (m *Matrix) runScript(row *Row) (map[string]float64, error) {
 		return nil, err
 	}
 	var d *dump.Dump
-	s := &bisect.Script{File: file, Instrument: true, Syscope: m.Syscope, Timeout: timeout,
+	s := &testscript.Script{File: file, Instrument: true, Syscope: m.Syscope, Timeout: timeout,
 		Env: []string{"SYSCOPE_OUT=$WORK/syscope.json"},
 		Collect: func(work string) (err error) {
 			d, err = scriptDump(work)
@@ -428,7 +429,7 @@ func scriptDump(work string) (*dump.Dump, error) {
 
 // lastFail says where and why a script failed.
 func lastFail(log string) string {
-	if f := bisect.ParseFailure(log); f != nil {
+	if f := testscript.ParseFailure(log); f != nil {
 		return fmt.Sprintf("line %d: %s", f.Line, f.Message)
 	}
 	lines := strings.Split(strings.TrimSpace(log), "\n")

@@ -1,12 +1,9 @@
 package testscript
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -58,45 +55,9 @@ func runScript(t *testing.T, script string) (string, bool) {
 	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rt := &recordT{}
+	rt := &runT{}
 	rt.Run("s", func(st testscript.T) {
 		testscript.RunT(st, testscript.Params{Files: []string{file}, WorkdirRoot: dir, Cmds: Cmds})
 	})
-	return rt.log.String(), rt.failed
-}
-
-// recordT is a testscript.T that records the log and the failure
-// instead of failing the test.
-type recordT struct {
-	mu     sync.Mutex
-	log    strings.Builder
-	failed bool
-}
-
-func (t *recordT) Log(args ...any) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.log.WriteString(fmt.Sprintln(args...))
-}
-
-func (t *recordT) Fatal(args ...any) { t.Log(args...); t.FailNow() }
-
-func (t *recordT) FailNow() {
-	t.mu.Lock()
-	t.failed = true
-	t.mu.Unlock()
-	runtime.Goexit()
-}
-
-func (t *recordT) Skip(args ...any) { t.Log(args...); t.FailNow() }
-func (t *recordT) Parallel()        {}
-func (t *recordT) Verbose() bool    { return true }
-
-func (t *recordT) Run(name string, f func(testscript.T)) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f(t)
-	}()
-	<-done
+	return rt.log.String(), rt.failed || rt.skipped
 }

@@ -30,12 +30,6 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("building syscope: %v\n%s", err, out)
 	}
-	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
-	modcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
-	cache, err := overlay.CacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, name := range toolchains() {
 		tc, err := releases.Get(name)
 		if err != nil {
@@ -54,29 +48,16 @@ func TestScripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := testscript.Params{
-				Dir:                 "testdata",
-				RequireExplicitExec: true,
-				RequireUniqueNames:  true,
-				Cmds:                Cmds,
-				Condition:           Condition(goroot),
-				Setup: func(e *testscript.Env) error {
-					sep := string(os.PathListSeparator)
-					e.Setenv("PATH", bin+sep+filepath.Join(ov.GOROOT, "bin")+sep+os.Getenv("PATH"))
-					e.Setenv("GOROOT", ov.GOROOT)
-					e.Setenv("GOTOOLCHAIN", "local")
-					e.Setenv("GOENV", "off")
-					e.Setenv("GOFLAGS", "")
-					e.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
-					e.Setenv("GOMODCACHE", strings.TrimSpace(string(modcache)))
-					e.Setenv("SYSCOPE_CACHE", cache)
-					// make torture's length of each torture run (torture.txtar).
-					if d := os.Getenv("TORTURE_DURATION"); d != "" {
-						e.Setenv("TORTURE_DURATION", d)
-					}
-					return nil
-				},
+			var vars []string
+			// make torture's length of each torture run (torture.txtar).
+			if d := os.Getenv("TORTURE_DURATION"); d != "" {
+				vars = append(vars, "TORTURE_DURATION="+d)
 			}
+			p, err := Params(ov.GOROOT, []string{bin}, vars...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Dir = "testdata"
 			if deadline, ok := t.Deadline(); ok {
 				p.Deadline = deadline
 			}

@@ -1,9 +1,15 @@
 // Package testscript runs txtar scripts against a toolchain built with
 // and without syscope's overlay, and asserts on the dumps. It exports its
 // commands and conditions so users can write their own regression suites.
+// The suites, syscope bisect and syscope matrix run scripts the same
+// way: Params sets up every run, and Script runs one outside go test.
 //
 // Commands (in addition to testscript's own):
 //
+//	[!] go subcommand [args...]     runs the toolchain under test,
+//	                                $GOROOT/bin/go, as cmd/go's script tests
+//	                                do (`go run .`, `! go vet`); `exec go`,
+//	                                first on PATH, is the same go
 //	dump file check                 conservation holds, the dump is consistent
 //	                                and its stacks add up to its events; file
 //	                                may be a glob, every match checked
@@ -74,7 +80,7 @@
 //	[release:go1.25]                the toolchain under test is go1.25 or newer
 //	[root]                          the tests run as root
 //
-// These describe the toolchain under test ($GOTOOLCHAIN in the script),
+// These describe the toolchain under test ($GOROOT in the script),
 // not the go that runs the tests, which is what testscript's [go1.x] means.
 //
 // NOTE: If you change the list above, update Cmds and Condition.
@@ -105,6 +111,7 @@ var Cmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"dropparas": cmdDropparas,
 	"dump":      cmdDump,
 	"exitcode":  cmdExitcode,
+	"go":        cmdGo,
 	"need":      cmdNeed,
 	"normalize": cmdNormalize,
 	"othergo":   cmdOthergo,
@@ -303,6 +310,22 @@ func cmdNeed(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(missing) > 0 {
 		ts.Fatalf("need: this scenario needs %s, not found on PATH; install it (CI does)", strings.Join(missing, " and "))
+	}
+}
+
+// cmdGo runs the toolchain under test, as cmd/go's script tests do.
+func cmdGo(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: go subcommand [args...]")
+	}
+	err := ts.Exec(filepath.Join(ts.Getenv("GOROOT"), "bin", "go"), args...)
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("go %s: %v", args[0], err)
+	case err != nil:
+		ts.Logf("[%v]", err)
+	case neg:
+		ts.Fatalf("go %s: unexpected success", args[0])
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/syscope/syscope/bisect"
 	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
+	"github.com/syscope/syscope/testscript"
 )
 
 const bisectUsage = "bisect [-from release] [-to release] [-patches] [-instrument] [-json] [-timeout d] script.txtar"
@@ -46,7 +47,7 @@ func runBisect(args []string) error {
 	if err != nil {
 		return err
 	}
-	s := &bisect.Script{File: script, Instrument: *instrument, Timeout: *timeout}
+	s := &testscript.Script{File: script, Instrument: *instrument, Timeout: *timeout}
 	if *instrument {
 		if s.Syscope, err = os.Executable(); err != nil {
 			return err
@@ -59,7 +60,7 @@ func runBisect(args []string) error {
 			return fmt.Errorf("-instrument needs %s or later (the first release with -overlay and a plan); -from is %s", first, cands[0])
 		}
 	}
-	b := &bisect.Bisect{Run: s.Runner(), Progress: os.Stderr}
+	b := &bisect.Bisect{Run: bisect.ScriptRunner(s), Progress: os.Stderr}
 	fmt.Fprintf(os.Stderr, "bisect: %d releases, %s to %s: %s\n", len(cands), cands[0], cands[len(cands)-1], strings.Join(cands, " "))
 	r, err := b.Search(cands, "minor")
 	var broken *bisect.BrokenError

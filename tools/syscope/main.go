@@ -175,12 +175,13 @@
 // searches every patch release between the two minors found. It runs
 // the script at most 1+⌈log2 n⌉ times over n candidates; a release that
 // cannot be fetched, or on which the script skips itself, is reported
-// and never counted as a verdict; -timeout bounds one run. In the script
-// `go` is a command, as in cmd/go's script tests (`go run .`, `go
-// build`, `! go vet`): the toolchain under test, with its own GOROOT,
-// GOTOOLCHAIN=local and GOENV=off; with -instrument, `exec syscope
-// build` builds with the overlay for it and the script can assert on
-// dumps with the dump command (see package testscript). A script that
+// and never counted as a verdict; -timeout bounds one run. The script
+// has the commands and conditions of syscope's own scenarios (package
+// testscript): `go` is a command, as in cmd/go's script tests (`go run
+// .`, `go build`, `! go vet`), the toolchain under test, with its own
+// GOROOT, GOTOOLCHAIN=local and GOENV=off; with -instrument, `exec
+// syscope build` builds with the overlay for it and the script can
+// assert on the dumps with the dump command. A script that
 // fails in its own text (an unknown command or condition, a line that
 // does not parse, a usage error, a misspelt metric) is broken, not a
 // verdict: when it fails so on -from, bisect runs -to at once, and if it

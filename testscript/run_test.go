@@ -1,4 +1,4 @@
-package bisect
+package testscript
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // TestScriptFailures runs scripts on the local toolchain: `go` is a
@@ -92,4 +94,32 @@ func TestScriptEnvCollect(t *testing.T) {
 	if got != "left\n" {
 		t.Errorf("Collect read %q", got)
 	}
+}
+
+// TestParams runs a script as the suites do, through Params: `go` and
+// `exec go` are both the toolchain under test, with GOTOOLCHAIN=local,
+// `! go` expects a failure, syscope's conditions are there, and vars
+// see $WORK.
+func TestParams(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	dir := t.TempDir()
+	file := filepath.Join(dir, "params.txtar")
+	script := "go env GOROOT GOTOOLCHAIN\ncmp stdout want\n" +
+		"exec go env GOROOT GOTOOLCHAIN\ncmp stdout want\n" +
+		"! go build nosuch.go\nstderr nosuch.go\n" +
+		"[release:go1.16] exec sh -c 'echo left > $OUT'\nexists out.txt\n" +
+		"-- want --\n" + goroot + "\nlocal\n"
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Params(goroot, nil, "OUT=$WORK/out.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Files = []string{file}
+	testscript.Run(t, p)
 }
