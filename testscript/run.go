@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/syscope/syscope/overlay"
+	"github.com/syscope/syscope/releases"
 )
 
 // Params returns the testscript.Params that every syscope script runs
