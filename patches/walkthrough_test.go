@@ -5,16 +5,15 @@ package patches
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/syscope/syscope/overlay"
 	"github.com/syscope/syscope/overlay/plan"
 	"github.com/syscope/syscope/releases"
+	sst "github.com/syscope/syscope/testscript"
 )
 
 // walkthroughs maps the README's walk-through sections to the scripts
@@ -93,36 +92,21 @@ func TestWalkthroughs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostEnv := map[string]string{}
-	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
-		out, err := exec.Command("go", "env", k).Output()
-		if err != nil {
-			t.Fatalf("go env %s: %v", k, err)
-		}
-		hostEnv[k] = strings.TrimSpace(string(out))
-	}
-	cache, err := overlay.CacheDir()
+	local, err := releases.GOROOT(releases.Local)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata",
-		RequireExplicitExec: true,
-		Setup: func(e *testscript.Env) error {
-			for k, v := range hostEnv {
-				e.Setenv(k, v)
-			}
-			e.Setenv("PATH", filepath.Join(e.WorkDir, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-			e.Setenv("GOTOOLCHAIN", "local")
-			e.Setenv("GOFLAGS", "")
-			e.Setenv("SYSCOPE_CACHE", cache)
-			e.Setenv("REPO", repo)
-			e.Setenv("PLAN", newest.Name)
-			e.Setenv("FIRST", releases.Minor(newest.First))
-			e.Setenv("LAST", newest.Last)
-			e.Setenv("NEWGO", tc.Release)
-			e.Setenv("NEWGOROOT", tc.GOROOT)
-			return nil
-		},
-	})
+	p, err := sst.Params(local, nil,
+		"PATH=$WORK/bin"+string(os.PathListSeparator)+"$PATH",
+		"REPO="+repo,
+		"PLAN="+newest.Name,
+		"FIRST="+releases.Minor(newest.First),
+		"LAST="+newest.Last,
+		"NEWGO="+tc.Release,
+		"NEWGOROOT="+tc.GOROOT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Dir = "testdata"
+	testscript.Run(t, p)
 }
