@@ -285,8 +285,9 @@ func syscopeCollectConsistent() bool {
 		lock(&sched.lock)
 		clean := syscopeCollect()
 		unlock(&sched.lock)
-		// The world is still stopped: allgs cannot grow, and a goroutine's
-		// stack is read under its _Gscan bit.
+		// The world is still stopped: no goroutine enters a system call
+		// or gets a mark, and a goroutine's stack is read under its _Gscan
+		// bit.
 		syscopeStacksCollect()
 		if clean && syscopeConserved() && syscopeStacksBalanced() {
 			return true

@@ -28,8 +28,8 @@
 //     when it runs on a g0 with no goroutine (sysmon, the template thread).
 //   - The dump, with the world stopped, unwinds every goroutine still in
 //     a system call and every one with a mark not yet carried over, each
-//     under its _Gscan bit (syscopeStacksCollect; syscope_read.go has the
-//     rules of every reader).
+//     under its _Gscan bit, and once per call (syscopeStacksCollect;
+//     syscope_read.go has the rules of every reader).
 //
 // The marks are exact counts, so the stacks' lost_p, retakes and threads
 // add up to the dump's events. calls and time_ns are sampled by the block
