@@ -258,7 +258,7 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		switch {
 		case calls < low || calls > s.hi:
-			bad = append(bad, fmt.Sprintf("%s: dump %d calls, strace saw %d finish before the snapshot and %d begin before it ended%s", name, calls, s.lo, s.hi, why))
+			bad = append(bad, fmt.Sprintf("%s: dump %d calls (%s), strace saw %d finish before the snapshot and %d begin before it ended%s", name, calls, paths(d, name), s.lo, s.hi, why))
 		case rt == 0 && !noLower[name] && (errs < s.errLo || errs > s.errHi):
 			bad = append(bad, fmt.Sprintf("%s: dump %d errors, strace saw %d fail before the snapshot and %d begun before it ended fail", name, errs, s.errLo, s.errHi))
 		default:
@@ -268,4 +268,22 @@ func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 	if len(bad) > 0 {
 		ts.Fatalf("strace: %s", strings.Join(bad, "\n"))
 	}
+}
+
+// paths says how the dump's calls of name divide among its paths, for a
+// failure's message: which path lost or gained a call.
+func paths(d *dump.Dump, name string) string {
+	var parts []string
+	for _, p := range []string{"syscall", "raw", "runtime"} {
+		key := name + "." + p + ".calls"
+		if p == "syscall" {
+			key = name + ".calls"
+		}
+		n, err := value(d, key)
+		if err != nil {
+			return err.Error()
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", p, n))
+	}
+	return strings.Join(parts, ", ")
 }
