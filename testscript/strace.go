@@ -17,6 +17,21 @@ import (
 // bound a dump's counts: where each call began and where it finished.
 // A call printed on one line began and finished there; one printed as
 // "<unfinished ...>" began there and finished at its "<... resumed>".
+//
+// A call the kernel restarts is one call to the program, and one count in
+// the dump, but strace prints it twice. It ends "= ? ERESTARTSYS" (or
+// ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK): a signal is
+// pending for the process, perhaps taken by another thread, or a ptrace
+// stop is. If the thread runs a handler ("--- SIGxxx" to its
+// rt_sigreturn), the rt_sigreturn's result says what became of the call:
+// -1 EINTR, that the call returned EINTR to the program (a failing call;
+// what the program does next is a new call), anything else, that the
+// kernel makes it again. With no handler it makes it again. Made again,
+// the call's next begin (its name, or restart_syscall for a sleep)
+// continues it: that is not a begin, and the first end is not an end.
+// A fork interrupted so (clone, ERESTARTNOINTR) once gave strace one
+// clone more than the dump; a SIGCHLD for each child of a fork/exec
+// storm interrupts hundreds of futex, read and nanosleep calls.
 type straceLog struct {
 	events []straceEvent
 }
@@ -34,26 +49,78 @@ var (
 	straceCall    = regexp.MustCompile(`^(?:(\d+) +)?([a-z0-9_]+)\(`)
 	straceResumed = regexp.MustCompile(`^(?:(\d+) +)?<\.\.\. ([a-z0-9_]+) resumed>`)
 	straceResult  = regexp.MustCompile(` = (-1|\?|[^ ]+)`)
+	straceRestart = regexp.MustCompile(` = \? ERESTART[A-Z_]*( |$)`)
+	straceSignal  = regexp.MustCompile(`^(?:(\d+) +)?--- SIG`)
 )
 
 func parseStrace(text string) *straceLog {
 	l := &straceLog{}
+	// Per thread: the call that ended in ERESTART* (its event's index;
+	// absent if none), how many signal handlers the thread has entered
+	// since, and the name of the call it has begun and not finished.
+	restarting := map[string]int{}
+	handlers := map[string]int{}
+	open := map[string]string{}
 	for _, line := range strings.Split(text, "\n") {
+		if m := straceSignal.FindStringSubmatch(line); m != nil {
+			if _, ok := restarting[m[1]]; ok {
+				handlers[m[1]]++
+			}
+			continue
+		}
 		var e straceEvent
 		if m := straceResumed.FindStringSubmatch(line); m != nil {
 			e = straceEvent{pid: m[1], name: m[2], finish: true}
+			if n, ok := open[e.pid]; ok {
+				e.name = n // restart_syscall's end is its call's
+				delete(open, e.pid)
+			}
 		} else if m := straceCall.FindStringSubmatch(line); m != nil {
 			e = straceEvent{pid: m[1], name: m[2], begin: true, finish: !strings.HasSuffix(line, "<unfinished ...>")}
 		} else {
-			continue // a signal, an exit, a blank line
+			continue // an exit, a blank line
 		}
+		var result string
 		if e.finish {
 			if r := straceResult.FindAllStringSubmatch(line, -1); len(r) > 0 {
-				e.err = r[len(r)-1][1] == "-1"
+				result = r[len(r)-1][1]
+				e.err = result == "-1"
 			}
+		}
+		if i, ok := restarting[e.pid]; ok {
+			switch {
+			case handlers[e.pid] > 0:
+				// The handler's own calls. The outermost handler's
+				// rt_sigreturn returns the call's register: the call's
+				// number if the kernel makes it again, or -EINTR, what
+				// the call returned to the program.
+				if e.name == "rt_sigreturn" && e.finish {
+					if handlers[e.pid]--; handlers[e.pid] == 0 && result == "-1" {
+						l.events[i].err = true
+						delete(restarting, e.pid)
+					}
+				}
+			case !e.begin:
+			case e.name == l.events[i].name || e.name == "restart_syscall":
+				// The call made again: it goes on under its own name.
+				l.events[i].finish = false
+				e.name, e.begin = l.events[i].name, false
+				delete(restarting, e.pid)
+			default:
+				// Not made again: it returned EINTR.
+				l.events[i].err = true
+				delete(restarting, e.pid)
+			}
+		}
+		if !e.finish {
+			open[e.pid] = e.name
 		}
 		e.line = line
 		l.events = append(l.events, e)
+		if e.finish && straceRestart.MatchString(line) {
+			restarting[e.pid] = len(l.events) - 1
+			handlers[e.pid] = 0
+		}
 	}
 	return l
 }
@@ -176,7 +243,8 @@ func (l *straceLog) bounds(lo, hi int) map[string]*straceBounds {
 // the execve that started the process (before the runtime ran: strace
 // only), and in a cgo binary the calls C code makes (report.Uncounted,
 // which the dump must say it leaves out: no lower bound). A scenario
-// whose own C code makes a known number of calls says so with
+// that makes a known number of calls the dump cannot count (its own C
+// code's, or execs that succeeded and so never returned) says so with
 // c:NAME=N: strace's bounds for NAME, less N, both before the snapshot.
 func cmdStrace(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
