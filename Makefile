@@ -6,7 +6,7 @@ TEST_GO ?= local,oldest,last-psyscall,newest
 # Go's own test packages for verify-std.
 STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
 
-.PHONY: demo test bench vet versions verify-std snapshots torture stress
+.PHONY: demo test bench percall vet versions verify-std snapshots torture stress
 
 # Build the embedded demo with the overlay, run it and print its report.
 demo:
@@ -34,6 +34,12 @@ vet:
 BENCH_GO ?= local oldest newest
 bench:
 	go run ./tools/bench -wall bench.out -pairs 30 -o docs/bench.md $(BENCH_GO)
+
+# What syscope adds to a getpid call (paired runs, medians) and the
+# recorder's parts each timed alone (clock, slot, histogram, sampling),
+# written with the date and machine to docs/percall.md.
+percall:
+	go run ./tools/percall -o docs/percall.md
 
 # The stop-the-world of one snapshot (SYSCOPE_INTERVAL=50ms): p50, p99 and
 # max of stw_ns over 200 snapshots, with 10,000 goroutines and 1,000

@@ -1,0 +1,111 @@
+#include "go_asm.h"
+#include "textflag.h"
+
+// Each loop runs n times one part of what the recorder in
+// runtime/syscope_amd64.s adds to a call (see percall.go), on a state
+// of its own: slots of 1 KiB, keyed by trap, and a 64-bucket histogram.
+
+// func loopEmpty(n int, s *state)
+TEXT ·loopEmpty(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), CX
+	MOVQ	s+8(FP), BX
+loop:
+	INCQ	state_n(BX)
+	DECQ	CX
+	JNZ	loop
+	RET
+
+// func loopClock(n int, s *state): RDTSC before and after the call, and
+// the difference.
+TEXT ·loopClock(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), CX
+	MOVQ	s+8(FP), BX
+loop:
+	INCQ	state_n(BX)
+	RDTSC
+	SHLQ	$32, DX
+	LEAQ	(AX)(DX*1), R13
+	RDTSC
+	SHLQ	$32, DX
+	ORQ	DX, AX
+	SUBQ	R13, AX
+	ADDQ	AX, state_ticks(BX)
+	DECQ	CX
+	JNZ	loop
+	RET
+
+// func loopSlot(n int, s *state): the status test, the slot's address
+// from the trap (multiply and mask) and the key compare.
+TEXT ·loopSlot(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), CX
+	MOVQ	s+8(FP), BX
+	MOVQ	$39, R12
+loop:
+	INCQ	state_n(BX)
+	CMPB	state_status(BX), $3
+	JNE	next
+	MOVB	$2, state_open(BX)
+	IMUL3Q	$1024, R12, DX
+	ANDQ	$(15*1024), DX
+	LEAQ	state_slots(BX)(DX*1), R8
+	CMPQ	0(R8), R12
+	JNE	next
+	ADDQ	$1, state_ticks(BX)
+next:
+	DECQ	CX
+	JNZ	loop
+	RET
+
+// func loopHist(n int, s *state): total, max and the bucket of a call of
+// s.dt ticks.
+TEXT ·loopHist(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), CX
+	MOVQ	s+8(FP), BX
+	LEAQ	state_slots(BX), R8
+loop:
+	INCQ	state_n(BX)
+	MOVQ	state_dt(BX), AX
+	ADDQ	AX, 8(R8)
+	CMPQ	AX, 16(R8)
+	JLS	2(PC)
+	MOVQ	AX, 16(R8)
+	BSRQ	AX, AX
+	INCQ	64(R8)(AX*8)
+	DECQ	CX
+	JNZ	loop
+	RET
+
+// func loopSample(n int, s *state): the block profile's rule for a call
+// of s.dt ticks: one xorshift64 step, a multiply by the rate and a
+// compare.
+TEXT ·loopSample(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), CX
+	MOVQ	s+8(FP), BX
+loop:
+	INCQ	state_n(BX)
+	MOVQ	state_dt(BX), AX
+	CMPQ	AX, state_rate(BX)
+	JCC	sampled
+	MOVQ	state_rand(BX), DX
+	MOVQ	DX, R9
+	SHLQ	$13, R9
+	XORQ	R9, DX
+	MOVQ	DX, R9
+	SHRQ	$7, R9
+	XORQ	R9, DX
+	MOVQ	DX, R9
+	SHLQ	$17, R9
+	XORQ	R9, DX
+	MOVQ	DX, state_rand(BX)
+	SHRQ	$32, DX
+	IMULQ	state_rate(BX), DX
+	SHRQ	$32, DX
+	CMPQ	DX, AX
+	JCS	sampled
+	JMP	next
+sampled:
+	INCQ	state_sampled(BX)
+next:
+	DECQ	CX
+	JNZ	loop
+	RET
