@@ -39,6 +39,16 @@ func ThisMachine() Machine {
 	return m
 }
 
+// LoadAvg is /proc/loadavg's first three fields, "unknown" if unreadable:
+// what else the machine ran while a figure was taken.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
 func (m Machine) String() string {
 	return fmt.Sprintf("%d CPUs (nproc), %s, Linux %s", m.CPUs, m.CPU, m.Kernel)
 }

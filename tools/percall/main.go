@@ -86,13 +86,14 @@ func main() {
 		{"SYSCOPE_PROFILE_RATE=0", "instr", []string{"SYSCOPE_PROFILE_RATE=0"}},
 		{"SYSCOPE=off", "instr", []string{"SYSCOPE=off"}},
 	}
+	load := measure.LoadAvg()
 	ns := make([][]float64, len(builds))
 	for r := 0; r < *rounds; r++ {
 		for i, b := range builds {
 			ns[i] = append(ns[i], getpid(bin(b.bin), b.env))
 		}
 	}
-	doc := &measure.Doc{Title: "What syscope adds to a call, by part", Command: "go run ./tools/percall " + strings.Join(os.Args[1:], " ")}
+	doc := &measure.Doc{Title: "What syscope adds to a call, by part", Command: strings.TrimSpace("go run ./tools/percall " + strings.Join(os.Args[1:], " "))}
 	doc.AddToolchain(releases.Local, tc.Release)
 	w := &doc.Body
 	fmt.Fprintf(w, "The getpid loop (1,000,000 calls through syscall.Syscall), %d interleaved runs of each build; the median ns per call:\n\n```\n", *rounds)
@@ -128,7 +129,7 @@ func main() {
 		sum += d
 		fmt.Fprintf(w, "%-24s %8.1f\n", p.name, d)
 	}
-	fmt.Fprintf(w, "%-24s %8.1f\n```\n", "sum", sum)
+	fmt.Fprintf(w, "%-24s %8.1f\n```\n\nThe load average was %s as the runs started and %s as the parts ended.\n", "sum", sum, load, measure.LoadAvg())
 	os.Stdout.Write(doc.Body.Bytes())
 	check(doc.Write(*out))
 }

@@ -125,7 +125,7 @@ func main() {
 			workload{"many", *many, *ts, stacks})
 	}
 	doc := &measure.Doc{Title: "What a snapshot costs: the stop-the-world", Command: "go run ./tools/stwbench " + strings.Join(os.Args[1:], " ")}
-	loadStart := loadAvg()
+	loadStart := measure.LoadAvg()
 	var table bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
 	fmt.Fprintf(out, "%-10s %-10s %-6s %6s %7s %5s %4s %9s %9s %9s %5s | %4s %9s %9s %6s %6s\n",
@@ -236,20 +236,11 @@ func main() {
 	fmt.Fprintf(&doc.Body, "stops the world once, as a snapshot does.\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n\n", live.Bytes())
 	fmt.Fprintf(&doc.Body, "The machine's load average (1, 5, 15 minutes) was %s as the bench\n", loadStart)
-	fmt.Fprintf(&doc.Body, "started and %s as it ended: the tail (p99, max) is where other\n", loadAvg())
+	fmt.Fprintf(&doc.Body, "started and %s as it ended: the tail (p99, max) is where other\n", measure.LoadAvg())
 	fmt.Fprintf(&doc.Body, "work on the machine shows, a thread of the stopped program descheduled\n")
 	fmt.Fprintf(&doc.Body, "by the kernel while the world waits for it.\n")
 	check(doc.Write(*outDoc))
 	log.Printf("wrote %s", *outDoc)
-}
-
-// loadAvg is /proc/loadavg's first three fields, "unknown" if unreadable.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
 }
 
 // us formats ns as microseconds.
