@@ -110,8 +110,8 @@ func TestStraceRestarts(t *testing.T) {
 	}
 	b := l.bounds(lo, hi)
 	for name, want := range map[string]straceBounds{
-		"futex":           {lo: 1, hi: 1}, // made again at once: no handler ran on 201
-		"clone":           {lo: 1, hi: 1}, // made again after the handler (rt_sigreturn gives its number back)
+		"futex":           {lo: 1, hi: 1},                     // made again at once: no handler ran on 201
+		"clone":           {lo: 1, hi: 1},                     // made again after the handler (rt_sigreturn gives its number back)
 		"nanosleep":       {lo: 3, hi: 3, errLo: 1, errHi: 1}, // 202's restarted; 204's returned EINTR after the handler, then 204 slept again
 		"restart_syscall": {},
 		"getpid":          {lo: 1, hi: 1}, // the handler's own call
