@@ -3,8 +3,9 @@
 # newest patch (package releases resolves them from the plans' "releases"
 # lines and the module proxy's list; offline, from the module cache).
 TEST_GO ?= local,oldest,last-psyscall,newest
-# Go's own test packages for verify-std.
-STD ?= syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime
+# Go's own test packages for verify-std; empty for verifystd's default
+# (go doc ./tools/verifystd).
+STD ?=
 
 .PHONY: demo test bench percall vet versions verify-std snapshots torture stress
 
@@ -62,7 +63,7 @@ versions:
 # VERIFY_GO=all runs the newest patch of every supported minor and
 # writes docs/std.md. Hours on 2 cores.
 verify-std:
-	go run ./tools/verifystd -pkgs $(STD) $(if $(VERIFY_GO),-go $(VERIFY_GO)) $(if $(filter all,$(VERIFY_GO)),-o docs/std.md)
+	go run ./tools/verifystd $(if $(STD),-pkgs $(STD)) $(if $(VERIFY_GO),-go $(VERIFY_GO)) $(if $(filter all,$(VERIFY_GO)),-o docs/std.md)
 
 # The torture scenarios (torture.txtar: metrics.Read loops, snapshots
 # every 10ms, stacks that grow and move, thread exits, GCs, SIGPROF,

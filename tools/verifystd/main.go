@@ -47,7 +47,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("verifystd: ")
-	pkgs := flag.String("pkgs", "syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime", "comma-separated `packages` to test")
+	pkgs := flag.String("pkgs", "syscall,os/exec,os/signal,internal/poll,os,net,time,sync,runtime,golang.org/x/sys/unix", "comma-separated `packages` to test")
 	tcs := flag.String("go", "", "test with each of the comma-separated `toolchains`, or \"all\" (default: the go on PATH)")
 	out := flag.String("o", "", "also write the table to `file` when no toolchain fails")
 	flag.Parse()
