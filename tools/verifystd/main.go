@@ -34,9 +34,11 @@ import (
 	"log"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/syscope/syscope/internal/measure"
@@ -55,6 +57,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
+	defaultSIGHUP()
 	names := []string{""}
 	switch {
 	case *tcs == "all":
@@ -266,4 +269,17 @@ func cmdErr(err error) []byte {
 		return ee.Stderr
 	}
 	return []byte(fmt.Sprintln(err))
+}
+
+// defaultSIGHUP gives the tests SIGHUP's default action when verifystd was
+// started with it ignored (under nohup): an ignored signal stays ignored
+// across exec, and x/sys/unix's TestPidfd, which kills a `sleep 1h` child
+// with SIGHUP, then waits for it until the test binary's timeout, both
+// ways. A handler is reset at exec, so one that drops the signal keeps
+// verifystd itself running as nohup meant, and its children get the
+// default.
+func defaultSIGHUP() {
+	if signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGHUP)
+	}
 }
