@@ -84,7 +84,10 @@ func TestPrometheus(t *testing.T) {
 	run(t, "build", "-o", bin, "github.com/syscope/syscope/examples/prometheus")
 	out := filepath.Join(dir, "dump.json")
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+out, "GOGC=off")
+	// No GC, and no asynchronous preemption: sysmon preempting a gather
+	// that a loaded machine slows past 10ms would count a preempt_sent
+	// after the scrape.
+	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+out, "GOGC=off", "GODEBUG=asyncpreemptoff=1")
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
