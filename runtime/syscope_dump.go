@@ -763,6 +763,7 @@ func syscopeStacksWrite(ns func(uint64) uint64) {
 			continue
 		}
 		s, e := &syscopeStksSnap[i], &syscopeStks[i]
+		syscopeXadd64(&syscopeWaitProgress, 1)
 		if !first {
 			syscopeS(",")
 		}

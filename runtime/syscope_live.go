@@ -78,7 +78,9 @@ func syscopeLiveRead(out *syscopeLive) {
 			mp.syscope.snapWriting = 0
 			syscopeStartWorld()
 			releasem(mp)
-			if syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot {
+			// Another reader's claim, or one released since the CAS:
+			// try again. Only a final dump ends the read.
+			if st := syscopeLoad64(&syscopeDumped); st == syscopeDumpSnapshot || st == syscopeDumpNone {
 				continue
 			}
 			out.err = "the process is ending: its final dump has begun"
@@ -91,6 +93,7 @@ func syscopeLiveRead(out *syscopeLive) {
 			for i := range syscopeStksSnap {
 				if syscopeStkShown(i) {
 					rows = append(rows, row{i, syscopeStksSnap[i]})
+					syscopeXadd64(&syscopeWaitProgress, 1)
 				}
 			}
 		}

@@ -173,10 +173,13 @@ func syscopeSnapshot() bool {
 		mp.syscope.snapWriting = 0
 		syscopeStartWorld()
 		releasem(mp)
-		// A live profile's read (syscope_live.go) holds the claim: this
-		// snapshot is skipped, the next is due as usual. Otherwise the
-		// final dump has begun.
-		return syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot
+		// A live profile's read (syscope_live.go) holds the claim, or
+		// held it and has released it since the CAS: this snapshot is
+		// skipped, the next is due as usual. Otherwise the final dump
+		// has begun. (Read as "held" only, a release between the two
+		// stopped every later snapshot.)
+		st := syscopeLoad64(&syscopeDumped)
+		return st == syscopeDumpSnapshot || st == syscopeDumpNone
 	}
 	syscopeDumper = uintptr(unsafe.Pointer(mp))
 	syscopeSeq++
@@ -199,24 +202,50 @@ func syscopeSnapshot() bool {
 	return true
 }
 
-// syscopeWaitSnapshot waits, for up to two seconds, while a snapshot is
-// being written on another thread, and reports whether it finished. The
-// exiting goroutine yields; a crash hook sleeps, since it may run where
-// nothing can be scheduled.
+// syscopeWaitProgress counts the stacks a snapshot or live read has
+// written or copied out, with atomics: an exit waiting for the claim
+// watches it (syscopeWaitSnapshot).
+var syscopeWaitProgress uint64
+
+// syscopeWaitSnapshot waits while a snapshot is being written on another
+// thread, and reports whether it finished. A crash hook waits up to two
+// seconds. An exit waits until the writer has made no progress for two
+// seconds of the exit's own waiting, up to a minute: time the waiter
+// spent stopped (by the snapshot's own stop-the-world) or off its CPU
+// does not count, nor does time in which the writer wrote stacks. Under
+// load (make test beside two hogs, and torture) a snapshot stopped the
+// world for 4.3 seconds and another took over two to write a full stack
+// table, and the exit gave up and wrote no final dump. The exiting
+// goroutine yields; a crash hook sleeps, since it may run where nothing
+// can be scheduled.
 func syscopeWaitSnapshot(mp *m, crash bool) bool {
 	if syscopeDumper == uintptr(unsafe.Pointer(mp)) || mp.syscope != nil && mp.syscope.snapWriting != 0 {
 		return false // this thread is the writer, interrupted
 	}
-	deadline := nanotime() + 2e9
+	start := nanotime()
+	last, waited := start, int64(0)
+	progress := syscopeLoad64(&syscopeWaitProgress)
 	for syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot {
-		if nanotime() > deadline {
+		now := nanotime()
+		if crash {
+			if now-start > 2e9 {
+				return false
+			}
+			usleep(100)
+			continue
+		}
+		step := now - last
+		if step > 10e6 {
+			step = 10e6 // stopped or descheduled: not waiting
+		}
+		last, waited = now, waited+step
+		if p := syscopeLoad64(&syscopeWaitProgress); p != progress {
+			progress, waited = p, 0
+		}
+		if waited > 2e9 || now-start > 60e9 {
 			return false
 		}
-		if crash {
-			usleep(100)
-		} else {
-			Gosched()
-		}
+		Gosched()
 	}
 	return true
 }
