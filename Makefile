@@ -7,7 +7,7 @@ TEST_GO ?= local,oldest,last-psyscall,newest
 # (go doc ./tools/verifystd).
 STD ?=
 
-.PHONY: demo test bench percall vet versions verify-std snapshots torture stress
+.PHONY: demo test bench percall vet versions verify-std snapshots attribution torture stress
 
 # Build the embedded demo with the overlay, run it and print its report.
 demo:
@@ -51,6 +51,15 @@ percall:
 SNAP_GO ?= local oldest newest
 snapshots:
 	go run ./tools/stwbench -o docs/snapshots.md $(SNAP_GO)
+
+# Whom the thread-creation profile charges on patterns that services
+# have (blocking reads, fsync, an HTTP handler, cgo calls, two functions
+# blocking for different times), 3 runs each on the newest patch of every
+# supported minor, every run's totals exact, written with the date and
+# machine to docs/attribution.md. Minutes; not part of `make test`.
+ATTR_GO ?= all
+attribution:
+	go run ./tools/attribution -o docs/attribution.md $(ATTR_GO)
 
 # The release matrix: overlay, build, exact counts and the testscript
 # suite for the newest patch of every supported minor; ALL=1 generates and
