@@ -192,6 +192,16 @@ func (s *Stack) Site() Site {
 	return s.Frames[0]
 }
 
+// HasFrame reports whether a frame of s is in function fn.
+func (s *Stack) HasFrame(fn string) bool {
+	for _, f := range s.Frames {
+		if f.Func == fn {
+			return true
+		}
+	}
+	return false
+}
+
 // startFuncs are the functions at the bottom of every goroutine's or
 // thread's stack, and the switch to the system stack.
 var startFuncs = map[string]bool{

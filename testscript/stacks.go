@@ -75,7 +75,7 @@ func cmdStacks(ts *testscript.TestScript, neg bool, args []string) {
 		if sys != "" && s.Syscall != sys {
 			continue
 		}
-		if fn == "*" || hasFrame(s, fn) {
+		if fn == "*" || s.HasFrame(fn) {
 			got += field(s)
 		}
 	}
@@ -92,15 +92,6 @@ func cmdStacks(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("stacks: %s %s = %d, want %s %s", args[1], args[2], got, args[3], num(want))
 	}
 	ts.Logf("stacks: %s %s = %d", args[1], args[2], got)
-}
-
-func hasFrame(s *dump.Stack, fn string) bool {
-	for _, f := range s.Frames {
-		if f.Func == fn {
-			return true
-		}
-	}
-	return false
 }
 
 // stacksOperand is dump's operand with a factor (F*N) and lost_p_exits.

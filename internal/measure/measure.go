@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -112,4 +113,19 @@ func (d *Doc) Write(path string) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// Run runs name with args in dir, with env added to the environment, and
+// returns its combined output; its error names the command and holds the
+// output.
+func Run(dir string, env []string, name string, args ...string) ([]byte, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return out, fmt.Errorf("%s %s: %v (%v)\n%s", name, strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond), out)
+	}
+	return out, nil
 }

@@ -60,3 +60,16 @@ func TestAddToolchain(t *testing.T) {
 		t.Errorf("Toolchains = %q, want %q", got, want)
 	}
 }
+
+// TestRun: a command's output comes back; a failing one's error names it
+// and holds its output.
+func TestRun(t *testing.T) {
+	out, err := Run(t.TempDir(), []string{"MEASURE_X=42"}, "sh", "-c", "pwd >/dev/null; echo $MEASURE_X")
+	if err != nil || string(out) != "42\n" {
+		t.Errorf("Run: %q, %v; want \"42\\n\"", out, err)
+	}
+	_, err = Run("", nil, "sh", "-c", "echo oops; exit 3")
+	if err == nil || !strings.Contains(err.Error(), "sh -c echo oops; exit 3: exit status 3") || !strings.Contains(err.Error(), "oops") {
+		t.Errorf("Run of a failing command: %v", err)
+	}
+}

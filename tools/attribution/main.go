@@ -116,7 +116,7 @@ func main() {
 	check(err)
 	defer os.RemoveAll(bindir)
 	syscope := filepath.Join(bindir, "syscope")
-	if _, err := run("", nil, "go", "build", "-o", syscope, "./tools/syscope"); err != nil {
+	if _, err := measure.Run("", nil, "go", "build", "-o", syscope, "./tools/syscope"); err != nil {
 		log.Fatal(err)
 	}
 	failed := false
@@ -134,7 +134,7 @@ func main() {
 		gobin := filepath.Join(ov.GOROOT, "bin")
 		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
 		for bin, cgo := range map[string]string{"prog": "0", "prog-cgo": "1"} {
-			if _, err := run(dir, append(env, "CGO_ENABLED="+cgo), syscope, "build", "-o", bin, "."); err != nil {
+			if _, err := measure.Run(dir, append(env, "CGO_ENABLED="+cgo), syscope, "build", "-o", bin, "."); err != nil {
 				log.Fatal(err)
 			}
 		}
@@ -283,7 +283,7 @@ func tally(d *dump.Dump, p pattern) (*result, error) {
 		}
 		on := false
 		for j, fn := range p.funcs {
-			if hasFrame(s, fn) {
+			if s.HasFrame(fn) {
 				r.on[j] += s.Threads
 				on = true
 				break
@@ -311,15 +311,6 @@ func tally(d *dump.Dump, p pattern) (*result, error) {
 	return r, nil
 }
 
-func hasFrame(s *dump.Stack, fn string) bool {
-	for _, f := range s.Frames {
-		if f.Func == fn {
-			return true
-		}
-	}
-	return false
-}
-
 // runtimeOnly reports whether every frame of s is the runtime's.
 func runtimeOnly(s *dump.Stack) bool {
 	for _, f := range s.Frames {
@@ -340,17 +331,6 @@ func frames(s *dump.Stack) string {
 		return "(no frames)"
 	}
 	return strings.Join(fs, " <- ")
-}
-
-func run(dir string, env []string, name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return out, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return out, nil
 }
 
 func check(err error) {

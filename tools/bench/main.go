@@ -83,7 +83,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/syscope/syscope/internal/measure"
 	"github.com/syscope/syscope/overlay"
@@ -326,15 +325,10 @@ func callgrind(dir string, env []string, args ...string) []byte {
 	}
 }
 
+// run is measure.Run, fatal on failure.
 func run(dir string, env []string, name string, args ...string) []byte {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		log.Fatalf("%s %s: %v (%v)\n%s", name, strings.Join(args, " "), err, time.Since(start), out)
-	}
+	out, err := measure.Run(dir, env, name, args...)
+	check(err)
 	return out
 }
 

@@ -137,7 +137,7 @@ func main() {
 	bindir, err := os.MkdirTemp("", "syscope-stwbench-bin-")
 	check(err)
 	syscope := filepath.Join(bindir, "syscope")
-	if _, err := run("", nil, "go", "build", "-o", syscope, "./tools/syscope"); err != nil {
+	if _, err := measure.Run("", nil, "go", "build", "-o", syscope, "./tools/syscope"); err != nil {
 		os.RemoveAll(bindir)
 		log.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func main() {
 		check(os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644))
 		gobin := filepath.Join(ov.GOROOT, "bin")
 		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
-		if _, err := run(dir, env, syscope, "build", "-o", "stw", "."); err != nil {
+		if _, err := measure.Run(dir, env, syscope, "build", "-o", "stw", "."); err != nil {
 			log.Fatal(err)
 		}
 		for _, c := range cases {
@@ -529,17 +529,6 @@ func watch(dir, name string) (<-chan snap, error) {
 		}
 	}()
 	return c, nil
-}
-
-func run(dir string, env []string, name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return out, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return out, nil
 }
 
 func check(err error) {
