@@ -109,7 +109,7 @@ func main() {
 	loadStart := measure.LoadAvg()
 	var table bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
-	fmt.Fprintf(out, "%-10s %-6s %-32s %7s %7s %5s %s\n", "toolchain", "case", "on the functions / threads", "outside", "runtime", "other", "<= 3")
+	fmt.Fprintf(out, "%-10s %-6s %-32s %7s %7s %5s %s\n", "toolchain", "case", "on the functions / threads", "outside", "runtime", "other", fmt.Sprintf("<= %d", bound))
 	outside := map[string]map[string]uint64{} // pattern -> stack -> threads, over all runs
 
 	bindir, err := os.MkdirTemp("", "syscope-attribution-bin-")
