@@ -61,12 +61,13 @@ func TestAddToolchain(t *testing.T) {
 	}
 }
 
-// TestRun: a command's output comes back; a failing one's error names it
-// and holds its output.
+// TestRun: a command runs in dir with env added and its output comes
+// back; a failing one's error names it and holds its output.
 func TestRun(t *testing.T) {
-	out, err := Run(t.TempDir(), []string{"MEASURE_X=42"}, "sh", "-c", "pwd >/dev/null; echo $MEASURE_X")
-	if err != nil || string(out) != "42\n" {
-		t.Errorf("Run: %q, %v; want \"42\\n\"", out, err)
+	dir := t.TempDir()
+	out, err := Run(dir, []string{"MEASURE_X=42"}, "sh", "-c", "pwd; echo $MEASURE_X")
+	if want := dir + "\n42\n"; err != nil || string(out) != want {
+		t.Errorf("Run: %q, %v; want %q", out, err, want)
 	}
 	_, err = Run("", nil, "sh", "-c", "echo oops; exit 3")
 	if err == nil || !strings.Contains(err.Error(), "sh -c echo oops; exit 3: exit status 3") || !strings.Contains(err.Error(), "oops") {
