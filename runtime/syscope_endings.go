@@ -7,7 +7,7 @@
 // no P), after a fatal signal's traceback (SIGQUIT and the other
 // _SigThrow signals, on the signal stack), and before a signal's default
 // action ends the process (dieFromSignal: SIGTERM, SIGINT, SIGHUP, ...,
-// and crash's SIGABRT). Such a dump is marked "consistent": false: other
+// and crash's SIGABRT; raisebadsignal for one on a C thread). Such a dump is marked "consistent": false: other
 // threads keep running while it is collected, without sched.lock.
 //
 // syscopeDumped makes the final dump happen once: 0 before, 1 while it
@@ -167,20 +167,77 @@ var syscopeSignalPending uint64
 //go:nowritebarrierrec
 func syscopeAtSignal(sig uint32) bool {
 	gp := getg()
-	if gp != nil && gp.m != nil && gp == gp.m.gsignal && syscopeDumped == syscopeDumpSnapshot &&
-		(gp.m.dying == 0 || gp.m.syscope != nil && gp.m.syscope.snapWriting != 0) {
-		if !syscopeCas64(&syscopeSignalPending, 0, uint64(sig)) {
-			return true // an earlier signal is pending: the process dies by that one
-		}
-		// The writer releases the claim, then reads syscopeSignalPending;
-		// this handler set it, then reads the claim: one of the two sees
-		// the other, and the CAS decides who raises it.
-		if syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot || !syscopeCas64(&syscopeSignalPending, uint64(sig), 0) {
-			return true
-		}
+	if gp != nil && gp.m != nil && gp == gp.m.gsignal &&
+		(gp.m.dying == 0 || gp.m.syscope != nil && gp.m.syscope.snapWriting != 0) && syscopeDefer(sig) {
+		return true
 	}
 	syscopeAtCrash(syscopeEndSignal, sig)
 	return false
+}
+
+// syscopeDefer leaves sig to the writer of a snapshot (or a live read)
+// if one is being written, and reports whether it did.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func syscopeDefer(sig uint32) bool {
+	if syscopeDumped != syscopeDumpSnapshot {
+		return false
+	}
+	if !syscopeCas64(&syscopeSignalPending, 0, uint64(sig)) {
+		return true // an earlier signal is pending: the process dies by that one
+	}
+	// The writer releases the claim, then reads syscopeSignalPending;
+	// this handler set it, then reads the claim: one of the two sees
+	// the other, and the CAS decides who raises it.
+	return syscopeLoad64(&syscopeDumped) == syscopeDumpSnapshot || !syscopeCas64(&syscopeSignalPending, uint64(sig), 0)
+}
+
+// A signal on a thread that Go did not create (a C thread that is not
+// inside a callback) reaches badsignal, which gives the thread an extra
+// M and, when Go does not want the signal, calls raisebadsignal: that
+// resets the handler and raises the signal again, and its default
+// action ends the process without dieFromSignal. syscopeBadSignalDefer
+// runs there before the reset, syscopeAtBadSignal just before the raise.
+// Both act only where vanilla surely dies: the default handler, a signal
+// whose default action ends the process (not one that is ignored or
+// stops it), and not in a c-archive or c-shared library, where
+// raisebadsignal may return instead.
+//
+// syscopeBadSignalDefer leaves a signal sent by a process or a thread
+// (kill, tgkill, sigqueue: not a fault, which would recur as the handler
+// returns) to the writer of a snapshot, as syscopeAtSignal does, and
+// raisebadsignal returns. Waiting for the writer instead gave a crash
+// hook's two seconds, and under load a snapshot's stop-the-world took
+// longer: SIGTERM sent to torture.txtar's program, delivered to one of
+// its C threads, left the last snapshot where the final dump belonged.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func syscopeBadSignalDefer(sig uint32, handler uintptr, c *sigctxt) bool {
+	return syscopeBadSignalKills(sig, handler) && int32(c.sigcode()) <= 0 && syscopeDefer(sig)
+}
+
+//go:nosplit
+//go:nowritebarrierrec
+func syscopeAtBadSignal(sig uint32, handler uintptr) {
+	if syscopeBadSignalKills(sig, handler) {
+		if gp := getg(); gp != nil {
+			syscopeBadSignalM = uintptr(unsafe.Pointer(gp.m))
+		}
+		syscopeAtCrash(syscopeEndSignal, sig)
+	}
+}
+
+// syscopeBadSignalM is the extra M that badsignal took for the fatal
+// signal being dumped (as a uintptr: no write barrier). needm left its
+// goroutine in _Gsyscall, but no system call was entered: the dump does
+// not count it in flight (syscopeInflight).
+var syscopeBadSignalM uintptr
+
+//go:nosplit
+func syscopeBadSignalKills(sig uint32, handler uintptr) bool {
+	return handler == _SIG_DFL && !isarchive && !islibrary && (sig >= _NSIG || sigtable[sig].flags&_SigIgn == 0)
 }
 
 // syscopeSnapDone runs after a snapshot's or a live read's writer has
