@@ -42,14 +42,20 @@ var syscopeDumper uintptr
 // syscopeClaim takes the right to write the final dump and returns
 // SYSCOPE_OUT, or false if recording is off, SYSCOPE_OUT is unset, the
 // process is setuid or setgid, or another hook has the dump. A snapshot
-// being written is waited for (syscopeWaitSnapshot). how, code and sig
+// being written is waited for (syscopeWaitSnapshot); if the wait gives
+// up, one line on stderr says that the final dump was not written and
+// why, as for a dump that cannot be written. how, code and sig
 // say how the process is ending, for the dump's "ending".
 func syscopeClaim(mp *m, crash bool, how uint8, code int64, sig uint32) (string, bool) {
 	if !syscopeOn {
 		return "", false
 	}
 	for !syscopeCas64(&syscopeDumped, syscopeDumpNone, syscopeDumpWriting) {
-		if syscopeLoad64(&syscopeDumped) != syscopeDumpSnapshot || !syscopeWaitSnapshot(mp, crash) {
+		if syscopeLoad64(&syscopeDumped) != syscopeDumpSnapshot {
+			return "", false
+		}
+		if why := syscopeWaitSnapshot(mp, crash); why != "" {
+			print("syscope: no final dump: ", why, "\n")
 			return "", false
 		}
 	}

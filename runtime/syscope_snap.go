@@ -208,7 +208,7 @@ func syscopeSnapshot() bool {
 var syscopeWaitProgress uint64
 
 // syscopeWaitSnapshot waits while a snapshot is being written on another
-// thread, and reports whether it finished. A crash hook waits up to two
+// thread, and returns "" once it has finished, or why it gave up. A crash hook waits up to two
 // seconds. An exit waits until the writer has made no progress for two
 // seconds of the exit's own waiting, up to a minute: time the waiter
 // spent stopped (by the snapshot's own stop-the-world) or off its CPU
@@ -218,9 +218,9 @@ var syscopeWaitProgress uint64
 // table, and the exit gave up and wrote no final dump. The exiting
 // goroutine yields; a crash hook sleeps, since it may run where nothing
 // can be scheduled.
-func syscopeWaitSnapshot(mp *m, crash bool) bool {
+func syscopeWaitSnapshot(mp *m, crash bool) string {
 	if syscopeDumper == uintptr(unsafe.Pointer(mp)) || mp.syscope != nil && mp.syscope.snapWriting != 0 {
-		return false // this thread is the writer, interrupted
+		return "the ending interrupted a snapshot being written on its own thread"
 	}
 	start := nanotime()
 	last, waited := start, int64(0)
@@ -229,7 +229,7 @@ func syscopeWaitSnapshot(mp *m, crash bool) bool {
 		now := nanotime()
 		if crash {
 			if now-start > 2e9 {
-				return false
+				return "a snapshot was still being written after 2s"
 			}
 			usleep(100)
 			continue
@@ -242,12 +242,15 @@ func syscopeWaitSnapshot(mp *m, crash bool) bool {
 		if p := syscopeLoad64(&syscopeWaitProgress); p != progress {
 			progress, waited = p, 0
 		}
-		if waited > 2e9 || now-start > 60e9 {
-			return false
+		if waited > 2e9 {
+			return "a snapshot being written made no progress for 2s"
+		}
+		if now-start > 60e9 {
+			return "a snapshot was still being written after a minute"
 		}
 		Gosched()
 	}
-	return true
+	return ""
 }
 
 // syscopeKeepBuf holds the name of the kept snapshot to remove;
