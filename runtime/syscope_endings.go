@@ -7,8 +7,9 @@
 // no P), after a fatal signal's traceback (SIGQUIT and the other
 // _SigThrow signals, on the signal stack), and before a signal's default
 // action ends the process (dieFromSignal: SIGTERM, SIGINT, SIGHUP, ...,
-// and crash's SIGABRT; raisebadsignal for one on a C thread). Such a dump is marked "consistent": false: other
-// threads keep running while it is collected, without sched.lock.
+// and crash's SIGABRT; raisebadsignal for one on a C thread). Such a
+// dump is marked "consistent": false: other threads keep running while
+// it is collected, without sched.lock.
 //
 // syscopeDumped makes the final dump happen once: 0 before, 1 while it
 // is being written, 2 after; 3 while a snapshot is being written

@@ -237,8 +237,9 @@ func syscopeSlotTrap(key uint64) uint64 {
 // it entered on, so allm holds them all: the walk costs one step per
 // thread, none per goroutine. The caller holds sched.lock, or is the
 // crash hook. The M a fatal signal on a C thread took is left out
-// (syscopeBadSignalM). The dump's fold (list set) lists them in syscopeInSys for
-// the stacks' collector; metrics.Read, which may run beside it, does not.
+// (syscopeBadSignalM). The dump's fold (list set) lists them in
+// syscopeInSys for the stacks' collector; metrics.Read, which may run
+// beside it, does not.
 func syscopeInflight(list bool) uint64 {
 	var n uint64
 	for mp := allm; mp != nil; mp = mp.alllink {

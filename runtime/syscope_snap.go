@@ -208,8 +208,8 @@ func syscopeSnapshot() bool {
 var syscopeWaitProgress uint64
 
 // syscopeWaitSnapshot waits while a snapshot is being written on another
-// thread, and returns "" once it has finished, or why it gave up. A crash hook waits up to two
-// seconds. An exit waits until the writer has made no progress for two
+// thread, and returns "" once it has finished, or why it gave up. A
+// crash hook waits up to two seconds. An exit waits until the writer has made no progress for two
 // seconds of the exit's own waiting, up to a minute: time the waiter
 // spent stopped (by the snapshot's own stop-the-world) or off its CPU
 // does not count, nor does time in which the writer wrote stacks. Under
