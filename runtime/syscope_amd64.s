@@ -114,14 +114,18 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 
 // SYSCOPE_EVICT flushes slot CX into the global table and gives it key
 // R12, through the Go function syscopeEvict, saving what the caller and
-// the vfork child still need.
+// the vfork child still need. CX is then the slot syscopeEvict returns:
+// it moves a new M from syscopeNoSlots to its own block. The result is
+// stored over the saved CX, 56 bytes above the last push.
 #define SYSCOPE_EVICT \
 	SYSCOPE_SAVE \
-	SUBQ	$16, SP \
+	SUBQ	$24, SP \
 	MOVQ	CX, 0(SP) \
 	MOVQ	R12, 8(SP) \
 	CALL	runtime·syscopeEvict(SB) \
-	ADDQ	$16, SP \
+	MOVQ	16(SP), CX \
+	MOVQ	CX, (24+56)(SP) \
+	ADDQ	$24, SP \
 	SYSCOPE_RESTORE
 
 // The recorders below share one register convention after the call's
@@ -149,10 +153,10 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // recording (0) once every figure of the call is in its slot, so the
 // dump can tell a goroutine in flight before its SYSCALL returned from
 // one after, and a fold that met a call half recorded takes it again
-// (syscope_read.go). Every M has a record while syscopeOn
-// is set (syscopeInit gives m0 its record before setting it; allocm gives
-// the others theirs), and no wrapper runs on an M after mexit has dropped
-// its record, so the record is not tested for nil. The slot is the
+// (syscope_read.go). Every M has a record and m.syscopeSlots while
+// syscopeOn is set (syscopeEarly gives m0 its own; allocm gives the
+// others theirs), and no wrapper runs on an M after mexit has dropped
+// them, so neither is tested for nil. The slot is the
 // trap's low bits times the slot size, a power of two, so a multiply
 // and a mask index it.
 #define SYSCOPE_CLAIM(gp) \
@@ -160,10 +164,10 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	CMPB	g_atomicstatus(gp), $const__Gsyscall \
 	JNE	raw \
 	MOVB	$2, m_syscopeOpen(DX) \
-	MOVQ	m_syscope(DX), CX \
+	MOVQ	m_syscopeSlots(DX), CX \
 	IMUL3Q	$syscopeSlot__size, R12, DX \
 	ANDQ	$((const_syscopeSlots-1)*syscopeSlot__size), DX \
-	LEAQ	syscopeM_slots(CX)(DX*1), CX \
+	LEAQ	(CX)(DX*1), CX \
 	CMPQ	syscopeSlot_key(CX), R12 \
 	JNE	evict
 
@@ -255,11 +259,11 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // not a code address is skipped when the dump resolves the site.
 #define SYSCOPE_RAW(ret) \
 raw: \
-	MOVQ	m_syscope(DX), CX \
+	MOVQ	m_syscopeSlots(DX), CX \
 	IMUL3Q	$syscopeSlot__size, R12, DX \
 	ADDQ	$((const_syscopeSlots/2)*syscopeSlot__size), DX \
 	ANDQ	$((const_syscopeSlots-1)*syscopeSlot__size), DX \
-	LEAQ	syscopeM_slots(CX)(DX*1), CX \
+	LEAQ	(CX)(DX*1), CX \
 	BTSQ	$63, R12 \
 	CMPQ	syscopeSlot_key(CX), R12 \
 	JNE	rawevict \

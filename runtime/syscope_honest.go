@@ -42,23 +42,35 @@ var (
 // syscopeEarly starts recording at the top of schedinit, on m0 before
 // any other M exists, so that the wrappers have a record to write.
 func syscopeEarly() {
-	getg().m.syscope = &syscopeM0
+	for i := range syscopeNoSlots {
+		syscopeNoSlots[i].key = uint64(i) + 1
+	}
+	syscopeM0.slots = &syscopeM0Slots
+	mp := getg().m
+	mp.syscope = &syscopeM0
+	mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
 	syscopeRec = true
 }
 
 // syscopeEarlyEnd ends the early recording in syscopeInit. With
-// recording on, it moves m0's early figures into the global table, so
-// that m0's record starts as a new M's does (syscopeSeed may give slot 0
-// a key of its own); with SYSCOPE=off it drops them, and m0's record.
+// recording on, it moves m0's early figures into the global table and
+// empties m0's slots, keys included, so that m0 starts as a new M does,
+// on syscopeNoSlots (syscopeEvict gives slot 0 its key while
+// profiling); with SYSCOPE=off it drops them, and m0's record.
 func syscopeEarlyEnd(on bool) {
+	mp := getg().m
 	if on {
-		for i := range syscopeM0.slots {
-			syscopeFlush(&syscopeM0.slots[i])
+		for i := range syscopeM0Slots {
+			syscopeFlush(&syscopeM0Slots[i])
+			syscopeM0Slots[i].key = 0
 		}
+		syscopeM0.used = 0
+		mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
 		return
 	}
 	syscopeRec = false
-	getg().m.syscope = nil
+	mp.syscope = nil
+	mp.syscopeSlots = 0
 }
 
 var _ unsafe.Pointer

@@ -60,12 +60,28 @@ type syscopeSlot struct {
 	longMax uint64
 	longPC  [syscopeSitePCs]uintptr
 	hist    [syscopeBuckets]uint64
-	_       [syscopeSlotSize - 8*(7+syscopeSitePCs+syscopeBuckets)]byte
+	// pad fills the slot to syscopeSlotSize. Slot 0's is the M's stack
+	// buffer (syscopePCs); no other code reads or writes it.
+	pad [syscopeSlotSize - 8*(7+syscopeSitePCs+syscopeBuckets)]byte
 }
 
 // The assembly's slot index assumes syscopeSlotSize is the slot's size.
 var _ [unsafe.Sizeof(syscopeSlot{}) - syscopeSlotSize]byte
 var _ [syscopeSlotSize - unsafe.Sizeof(syscopeSlot{})]byte
+
+// syscopePCs is the buffer r's hooks unwind stacks into: the padding
+// of slot 0 of r's own block. It is not in the record itself, which
+// would then take a larger size class (see syscopeM), and an M unwinds
+// only where it has recorded calls or makes threads, where its block's
+// first page is in use or soon will be.
+//
+//go:nosplit
+func syscopePCs(r *syscopeM) *[syscopeStackDepth]uintptr {
+	return (*[syscopeStackDepth]uintptr)(unsafe.Pointer(&r.slots[0].pad))
+}
+
+// The stack buffer and the free list's link fit in slot 0's padding.
+var _ [unsafe.Sizeof(syscopeSlot{}.pad) - 8*syscopeStackDepth - 8]byte
 
 // syscopeSlotCalls is the number of calls slot s holds.
 //
@@ -85,18 +101,31 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 	return n
 }
 
-// syscopeM is one M's per-trap record. m.syscope points at it (see the
-// plan's runtime2.go edit); it is not embedded because go1.25+ keeps m
-// within its 2048-byte size class. It is nil when recording is off. The
-// event counters and the open flag are small and hot, so they are
-// embedded in m itself, where every hook reaches them with one load:
+// syscopeM is one M's record. m.syscope points at it (see the plan's
+// runtime2.go edit); it is not embedded because go1.25+ keeps m within
+// its 2048-byte size class. It is nil when recording is off. The event
+// counters and the open flag are small and hot, so they are embedded in
+// m itself, where every hook reaches them with one load:
 //
 //	syscopeEv [syscopeNumEvents]uint64 // written only by the M's own thread
 //	syscopeOpen uint8 // see syscopeEnter: 0 closed, 1 open, 2 recording
+//	syscopeSlots uintptr // the slots the wrappers index: syscopeNoSlots, then *slots
+//
+// The record is small, so that the records of many Ms share a page, and
+// its slots are a block of their own (16 KiB), which the M starts
+// without: m.syscopeSlots points at syscopeNoSlots, whose keys no call
+// matches, until the M's first recorded call evicts one and moves it to
+// its own block (syscopeEvict). A thread that has made no recorded call
+// (one blocked in its first read, a thread parked in futex) so touches
+// none of its block's pages, and one that has touches the pages of the
+// slots it used.
 //
 // Every hook tests syscopeOn first: one branch when SYSCOPE=off.
 type syscopeM struct {
-	slots [syscopeSlots]syscopeSlot
+	// slots is the M's own block (see syscopeFreeSlots), written only
+	// by the M's own thread, and by the wrappers once m.syscopeSlots
+	// points at it.
+	slots *[syscopeSlots]syscopeSlot
 	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
 	// time calls, indexed as syscopeRtSite (generated per release).
 	rt [syscopeRtSites]uint64
@@ -107,14 +136,13 @@ type syscopeM struct {
 	used uint64
 	// Stack capture (syscope_stacks.go): the sampler's random state and
 	// the trap of the M's latest syscall-path call while profiling (the
-	// wrappers write both, syscope_amd64.s), the
-	// goroutine sysmon's hand-off is for (a *g as uintptr), and the
-	// buffer the hooks unwind into.
+	// wrappers write both, syscope_amd64.s), and the goroutine sysmon's
+	// hand-off is for (a *g as uintptr). The buffer the hooks unwind
+	// into is in the slots (syscopePCs).
 	rand  uint64
 	key   uint64
 	cause uintptr
 	cand  uintptr // the goroutine of the P sysmon is about to retake (a *g)
-	pcs   [syscopeStackDepth]uintptr
 	// The trap a dump read for the M's call in flight, and the M's entry
 	// count then, plus one (syscopeInflightTrapOnce).
 	inflightTrap, inflightEnter uint64
@@ -142,8 +170,15 @@ var (
 	// test it first: they count from the first instruction, before
 	// syscopeInit has read the environment, so they cannot wait for
 	// syscopeOn.
-	syscopeOff      bool
-	syscopeM0       syscopeM
+	syscopeOff     bool
+	syscopeM0      syscopeM
+	syscopeM0Slots [syscopeSlots]syscopeSlot
+	// syscopeNoSlots is where a new M's m.syscopeSlots points: slot i
+	// has key i+1, which no call's key matches there (a key's slot is
+	// its low bits, or those plus half a table on the raw path, whose
+	// keys have syscopeRawBit), so every call goes to syscopeEvict,
+	// which never writes it. syscopeEarly sets the keys.
+	syscopeNoSlots  [syscopeSlots]syscopeSlot
 	syscopeStartTk  uint64
 	syscopeStartNs  int64
 	syscopeDumped   uint64
@@ -242,10 +277,42 @@ func syscopeParseDuration(s string) (int64, bool) {
 // syscopeAllocM gives a new M its record. It runs in allocm, which may
 // allocate.
 func syscopeAllocM(mp *m) {
-	if syscopeOn {
-		mp.syscope = new(syscopeM)
-		syscopeSeed(mp.syscope, uintptr(unsafe.Pointer(mp)))
+	if !syscopeOn {
+		return
 	}
+	r := new(syscopeM)
+	lock(&sched.lock)
+	b := syscopeFreeSlots
+	if b != 0 {
+		syscopeFreeSlots = *syscopeFreeNext(b)
+	}
+	unlock(&sched.lock)
+	if b == 0 {
+		b = uintptr(persistentalloc(syscopeSlots*syscopeSlotSize, 4096, &memstats.other_sys))
+	}
+	r.slots = (*[syscopeSlots]syscopeSlot)(unsafe.Pointer(b))
+	syscopeSeed(r, uintptr(unsafe.Pointer(mp)))
+	mp.syscope = r
+	mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
+}
+
+// syscopeFreeSlots lists the slot blocks of the Ms that have exited,
+// for allocm to give to new ones; sched.lock guards it. The blocks come
+// from persistentalloc, not the heap: a block on the heap would be a
+// span of its own, whose mspan (about 170 bytes) every thread would add
+// to the record (see syscopeM). A block is listed only once it is
+// empty (syscopeMExit), and no reader, which walks allm under sched.lock,
+// can reach it from there. The list is of uintptrs, linked through the
+// word syscopeFreeNext names: no write barrier in mexit.
+var syscopeFreeSlots uintptr
+
+// syscopeFreeNext is the link of free block b: the first word of slot
+// 0's padding, past the stack buffer (syscopePCs).
+//
+//go:nosplit
+func syscopeFreeNext(b uintptr) *uintptr {
+	s := (*syscopeSlot)(unsafe.Pointer(b))
+	return (*uintptr)(unsafe.Pointer(&s.pad[8*syscopeStackDepth]))
 }
 
 // syscopeSysAfter records a call for the SYSCALL wrappers in package
@@ -441,23 +508,47 @@ func syscopeGlobalStat(key uint64) *syscopeStat {
 	return &syscopeGlobal[p][t]
 }
 
-// syscopeEvict gives slot s to key. The wrapper calls it (ABI0, from
-// syscope_amd64.s) on a key mismatch.
+// syscopeEvict gives slot s to key and returns the slot the wrapper
+// records into. The wrapper calls it (ABI0, from syscope_amd64.s) on a
+// key mismatch. s is in m.syscopeSlots; on the M's first recorded call
+// that is syscopeNoSlots, and the M moves to its own block, whose slots
+// are empty: the call's slot is the same one there. While profiling,
+// slot 0 then gets a key no call has, so that the first syscall-path
+// call of trap 0 (read), which would match the empty slot, takes the
+// profiling path too (no other key matches an empty slot: a raw key has
+// syscopeRawBit).
 //
 //go:nosplit
-func syscopeEvict(s *syscopeSlot, key uint64) {
-	syscopeFlush(s)
-	if r := getg().m.syscope; r != nil {
-		r.used |= 1 << ((uintptr(unsafe.Pointer(s)) - uintptr(unsafe.Pointer(&r.slots[0]))) / syscopeSlotSize % syscopeSlots)
+func syscopeEvict(s *syscopeSlot, key uint64) *syscopeSlot {
+	mp := getg().m
+	r := mp.syscope
+	i := (uintptr(unsafe.Pointer(s)) - mp.syscopeSlots) / syscopeSlotSize % syscopeSlots
+	if own := uintptr(unsafe.Pointer(r.slots)); mp.syscopeSlots != own {
+		if syscopeProf && i != 0 {
+			r.slots[0].key = 1
+		}
+		mp.syscopeSlots = own
+		s = &r.slots[i]
+	} else {
+		syscopeFlush(s)
 	}
+	r.used |= 1 << i
 	s.key = key
+	return s
 }
 
 // syscopeSlotsUsed is the mask of r's slots a fold reads: those given a
-// key, and slot 0.
+// key, and slot 0 once the M has its own block (trap 0 records there
+// without an eviction when not profiling).
 //
 //go:nosplit
-func syscopeSlotsUsed(r *syscopeM) uint64 { return r.used | 1 }
+func syscopeSlotsUsed(r *syscopeM) uint64 {
+	u := r.used
+	if u != 0 {
+		u |= 1
+	}
+	return u
+}
 
 // syscopeMExit folds an exiting M into the globals. It runs in mexit with
 // sched.lock held, before mp leaves allm, so a dump (which sums the
@@ -476,8 +567,11 @@ func syscopeMExit(mp *m) {
 	if r == nil {
 		return
 	}
-	for i := range r.slots {
-		syscopeFlush(&r.slots[i])
+	for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
+		if u&1 != 0 {
+			syscopeFlush(&r.slots[i])
+			r.slots[i].key = 0
+		}
 	}
 	for i := range r.rt {
 		syscopeXadd64(&syscopeRtGlobal[i], r.rt[i])
@@ -486,6 +580,13 @@ func syscopeMExit(mp *m) {
 	// From here the runtime's own calls on this thread count in the
 	// globals. A uintptr store: no write barrier in mexit.
 	*(*uintptr)(unsafe.Pointer(&mp.syscope)) = 0
+	mp.syscopeSlots = 0
+	// The block, empty, goes to the next new M; m0's is a global, never
+	// listed.
+	if b := uintptr(unsafe.Pointer(r.slots)); b != uintptr(unsafe.Pointer(&syscopeM0Slots)) {
+		*syscopeFreeNext(b) = syscopeFreeSlots
+		syscopeFreeSlots = b
+	}
 }
 
 // Linux amd64 system call numbers used by the dump writer.

@@ -243,19 +243,12 @@ func syscopeProfInit(tkPerNs float64) {
 }
 
 // syscopeSeed readies a new M record: it starts the sampler's random
-// sequence (xorshift: never zero) and, while profiling, gives slot 0 a
-// key no call has, so that the first syscall-path call of trap 0 (read),
-// which would match the empty slot, takes the profiling path too. No
-// other key matches an empty slot (a raw key has syscopeRawBit), and the
-// other slots stay untouched, so an M's record costs no more memory
-// than its calls touch.
+// sequence (xorshift: never zero). It touches only the record, not its
+// slots (see syscopeEvict for slot 0's key while profiling).
 //
 //go:nosplit
 func syscopeSeed(r *syscopeM, salt uintptr) {
 	r.rand = syscopeTicks()*0x9e3779b97f4a7c15 ^ uint64(salt) | 1
-	if syscopeProf {
-		r.slots[0].key = ^uint64(0)
-	}
 }
 
 // syscopeSample records a sampled call (see SYSCOPE_PROFILE in
@@ -282,9 +275,9 @@ func syscopeSample(pc, bp uintptr, key, dt uint64) {
 	} else if dt < d {
 		calls, ticks = (d<<syscopeCallFrac)/dt, d
 	}
-	r.pcs[0] = pc
-	n := syscopeWalk(&r.pcs, 1, bp, gp.stack.lo, gp.stack.hi)
-	e := syscopeStackFind(key, &r.pcs, n)
+	syscopePCs(r)[0] = pc
+	n := syscopeWalk(syscopePCs(r), 1, bp, gp.stack.lo, gp.stack.hi)
+	e := syscopeStackFind(key, syscopePCs(r), n)
 	syscopeXadd64(&e.calls, calls)
 	syscopeXadd64(&e.ticks, ticks)
 }
@@ -317,9 +310,9 @@ func syscopeWalk(buf *[syscopeStackDepth]uintptr, n int, bp, lo, hi uintptr) int
 //go:nosplit
 func syscopeWalkG(r *syscopeM, gp *g) int {
 	if gp == getg() {
-		return syscopeWalk(&r.pcs, 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
+		return syscopeWalk(syscopePCs(r), 0, syscopeFP(), gp.stack.lo, gp.stack.hi)
 	}
-	return syscopeWalk(&r.pcs, 0, gp.sched.bp, gp.stack.lo, gp.stack.hi)
+	return syscopeWalk(syscopePCs(r), 0, gp.sched.bp, gp.stack.lo, gp.stack.hi)
 }
 
 // syscopeStackFind returns the table's entry for the stack, claiming a
@@ -415,7 +408,7 @@ func syscopeLostHere(mp *m) {
 		return
 	}
 	n := syscopeWalkG(r, gp)
-	st := syscopeStackFind(r.key, &r.pcs, n)
+	st := syscopeStackFind(r.key, syscopePCs(r), n)
 	syscopeAddMark(st, syscopeMarkTake(gp)+syscopeMarkLost)
 }
 
@@ -433,7 +426,7 @@ func syscopeSlowMark(gp *g) {
 		return
 	}
 	n := syscopeWalkSched(r, gp)
-	st := syscopeStackFind(r.key, &r.pcs, n)
+	st := syscopeStackFind(r.key, syscopePCs(r), n)
 	syscopeAddMark(st, syscopeMarkTake(gp)+syscopeMarkLost)
 }
 
@@ -447,8 +440,8 @@ func syscopeWalkSched(r *syscopeM, gp *g) int {
 	if f := findfunc(pc); f.valid() && funcname(f) == "runtime.systemstack_switch" {
 		pc = *(*uintptr)(unsafe.Pointer(gp.sched.sp))
 	}
-	r.pcs[0] = pc
-	return syscopeWalk(&r.pcs, 1, gp.sched.bp, gp.stack.lo, gp.stack.hi)
+	syscopePCs(r)[0] = pc
+	return syscopeWalk(syscopePCs(r), 1, gp.sched.bp, gp.stack.lo, gp.stack.hi)
 }
 
 // syscopeRetakeMark runs in sysmon's retake as it takes the P of gp, in
@@ -468,8 +461,8 @@ func syscopeRetakeMark(gp *g) {
 		return
 	}
 	if gp == nil {
-		n := syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
-		syscopeXadd64(&syscopeStackFind(syscopeKeyNone, &r.pcs, n).retakes, 1)
+		n := syscopeWalk(syscopePCs(r), 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
+		syscopeXadd64(&syscopeStackFind(syscopeKeyNone, syscopePCs(r), n).retakes, 1)
 		return
 	}
 	syscopeMarkAdd(gp, syscopeMarkRetake)
@@ -620,9 +613,9 @@ func syscopeThread() {
 	} else if gp != nil {
 		n = syscopeWalkSched(r, gp) // on g0 above gp, which is this M's
 	} else {
-		n = syscopeWalk(&r.pcs, 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
+		n = syscopeWalk(syscopePCs(r), 0, syscopeFP(), getg().stack.lo, getg().stack.hi)
 	}
-	syscopeXadd64(&syscopeStackFind(syscopeKeyNone, &r.pcs, n).threads, 1)
+	syscopeXadd64(&syscopeStackFind(syscopeKeyNone, syscopePCs(r), n).threads, 1)
 }
 
 // syscopeStacksCollect takes the snapshot of the table for the dump. It
