@@ -9,7 +9,8 @@ import (
 
 // TruncatedFunc names the frame that stands for the truncated stack where a
 // tool needs a frame to show (syscope pprof, the report): the stack that
-// collects the counts of every stack that did not fit in the table.
+// collects the counts of every stack that did not fit in the table, and
+// of those whose goroutine the runtime could not read.
 const TruncatedFunc = "syscope.truncated"
 
 // Stacks is the dump's call-site table ("stacks"): the goroutine stacks
@@ -23,8 +24,9 @@ type Stacks struct {
 	ProfileRateNS uint64 `json:"profile_rate_ns,omitempty"`
 	// Capacity is the fixed size of the runtime's stack table.
 	Capacity int `json:"capacity"`
-	// Truncated is true when some records did not fit in the table and
-	// went to the stack marked Truncated.
+	// Truncated is true when some counts went to the stack marked
+	// Truncated: their stack did not fit in the table, or could not be
+	// read.
 	Truncated bool    `json:"truncated,omitempty"`
 	Stacks    []Stack `json:"stacks"`
 }

@@ -170,6 +170,22 @@ func planFile(release string, p *plan.Plan, sites []plan.Site) []byte {
 		}
 		fmt.Fprintf(&b, "\t%d: {%q, %d, %t},\n", i, fn, s.Trap, s.VDSO)
 	}
+	fmt.Fprintf(&b, "}\n\n")
+	// The sites counted per M, by their index in the M's table.
+	var msites []int
+	for i, s := range sites {
+		if s.M >= 0 {
+			msites = append(msites, i)
+		}
+	}
+	fmt.Fprintf(&b, "const syscopeRtMSites = %d\n\n", max(len(msites), 1))
+	fmt.Fprintf(&b, "var syscopeRtMSite = [syscopeRtMSites]int{")
+	for j, i := range msites {
+		if j > 0 {
+			fmt.Fprintf(&b, ", ")
+		}
+		fmt.Fprintf(&b, "%d", i)
+	}
 	fmt.Fprintf(&b, "}\n")
 	return b.Bytes()
 }

@@ -9,7 +9,7 @@
 // stands for one frame, not one PC. The profile has no mappings: its
 // locations are symbolized already and there is no binary to look in.
 // The truncated stack, which collects the counts that did not fit in the
-// runtime's table, is a sample whose one frame is dump.TruncatedFunc,
+// runtime's table or whose goroutine could not be read, is a sample whose one frame is dump.TruncatedFunc,
 // with the label truncated=true, and the profile's comments say so.
 package pprof
 
@@ -62,8 +62,8 @@ func Profile(d *dump.Dump) (*profile.Profile, error) {
 	p.Comments = append(p.Comments, fmt.Sprintf("syscope dump of %s (plan %s), %d stacks in a table of %d, SYSCOPE_PROFILE_RATE=%s",
 		d.GoVersion, d.Plan, len(st.Stacks), st.Capacity, time.Duration(st.ProfileRateNS)))
 	if st.Truncated {
-		p.Comments = append(p.Comments, fmt.Sprintf("truncated: the runtime's stack table (%d stacks) was full; the counts of the stacks that did not fit are on the sample %s",
-			st.Capacity, dump.TruncatedFunc))
+		p.Comments = append(p.Comments, fmt.Sprintf("truncated: some counts are on the sample %s, a stack of no frames: stacks that did not fit in the runtime's stack table (%d stacks), or whose goroutine could not be read",
+			dump.TruncatedFunc, st.Capacity))
 	}
 
 	// The main binary's mapping, so that go tool pprof knows the program

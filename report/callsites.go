@@ -24,8 +24,9 @@ type CallSites struct {
 	ProfileRateNS uint64 `json:"profile_rate_ns"`
 	Capacity      int    `json:"capacity"`
 	Stacks        int    `json:"stacks"`
-	// Truncated is true when the runtime's table was full: the stacks
-	// that did not fit are summed in the one marked truncated.
+	// Truncated is true when some counts are on the stack marked
+	// truncated: stacks that did not fit in the runtime's table, or
+	// whose goroutine could not be read.
 	Truncated bool `json:"truncated"`
 	// Syscalls are the system calls that take the most time (the
 	// table's first rows with stacks), each with its heaviest stacks by
@@ -208,7 +209,7 @@ func callSites(b *strings.Builder, d *dump.Dump) {
 		fmt.Fprintf(b, "  %v (MISMATCH)\n", err)
 	}
 	if cs.Truncated {
-		fmt.Fprintf(b, "warning: the stack table was full (%d stacks): the counts of the stacks that did not fit are on %s, whose call sites are unknown\n",
-			cs.Capacity, dump.TruncatedFunc)
+		fmt.Fprintf(b, "warning: some counts are on %s, a stack of no frames: stacks that did not fit in the table (%d stacks), or whose goroutine could not be read\n",
+			dump.TruncatedFunc, cs.Capacity)
 	}
 }

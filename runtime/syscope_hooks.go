@@ -107,7 +107,7 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 // counters and the open flag are small and hot, so they are embedded in
 // m itself, where every hook reaches them with one load:
 //
-//	syscopeEv [syscopeNumEvents]uint64 // written only by the M's own thread
+//	syscopeEv [syscopeNumMEvents]uint64 // written only by the M's own thread; the shared events count in syscopeGlobalEv
 //	syscopeOpen uint8 // see syscopeEnter: 0 closed, 1 open, 2 recording
 //	syscopeSlots uintptr // the slots the wrappers index: syscopeNoSlots, then *slots
 //
@@ -126,9 +126,11 @@ type syscopeM struct {
 	// by the M's own thread, and by the wrappers once m.syscopeSlots
 	// points at it.
 	slots *[syscopeSlots]syscopeSlot
-	// rt counts SYSCALL sites in the runtime's own assembly and its vDSO
-	// time calls, indexed as syscopeRtSite (generated per release).
-	rt [syscopeRtSites]uint64
+	// rt counts the SYSCALL sites in the runtime's own assembly, and its
+	// vDSO time calls, that a thread makes often: rt[j] is site
+	// syscopeRtMSite[j] (both generated per release, from the plan's
+	// rt-hot list). The other sites count in syscopeRtGlobal alone.
+	rt [syscopeRtMSites]uint64
 	// used has bit i set once slots[i] has been given a key (syscopeEvict;
 	// slot 0 may be used without one, by trap 0): a fold reads the slots
 	// used, not all sixteen, most of them idle on a thread blocked in a
@@ -285,10 +287,21 @@ func syscopeAllocM(mp *m) {
 	b := syscopeFreeSlots
 	if b != 0 {
 		syscopeFreeSlots = *syscopeFreeNext(b)
+	} else if syscopeBlockNext != syscopeBlockEnd {
+		b = syscopeBlockNext
+		syscopeBlockNext += syscopeBlockSize
 	}
 	unlock(&sched.lock)
 	if b == 0 {
-		b = uintptr(persistentalloc(syscopeSlots*syscopeSlotSize, 4096, &memstats.other_sys))
+		// A region of blocks, straight from the OS (persistentalloc
+		// writes nothing into a size of maxBlock or more), so that no
+		// page of it is touched before an M uses its block. Another M
+		// may have made a region meanwhile: the older one's rest is
+		// left, address space only.
+		b = uintptr(persistentalloc(syscopeRegionSize, 4096, &memstats.other_sys))
+		lock(&sched.lock)
+		syscopeBlockNext, syscopeBlockEnd = b+syscopeBlockSize, b+syscopeRegionSize
+		unlock(&sched.lock)
 	}
 	r.slots = (*[syscopeSlots]syscopeSlot)(unsafe.Pointer(b))
 	syscopeSeed(r, uintptr(unsafe.Pointer(mp)))
@@ -297,14 +310,23 @@ func syscopeAllocM(mp *m) {
 }
 
 // syscopeFreeSlots lists the slot blocks of the Ms that have exited,
-// for allocm to give to new ones; sched.lock guards it. The blocks come
-// from persistentalloc, not the heap: a block on the heap would be a
-// span of its own, whose mspan (about 170 bytes) every thread would add
-// to the record (see syscopeM). A block is listed only once it is
+// for allocm to give to new ones; sched.lock guards it. The blocks are
+// not on the heap: a block there would be a span of its own, whose
+// mspan (about 170 bytes) every thread would add to the record (see
+// syscopeM). A block is listed only once it is
 // empty (syscopeMExit), and no reader, which walks allm under sched.lock,
 // can reach it from there. The list is of uintptrs, linked through the
 // word syscopeFreeNext names: no write barrier in mexit.
 var syscopeFreeSlots uintptr
+
+// Slot blocks are carved from regions of syscopeRegionSize, from
+// syscopeBlockNext up to syscopeBlockEnd; sched.lock guards both.
+const (
+	syscopeBlockSize  = syscopeSlots * syscopeSlotSize
+	syscopeRegionSize = 64 * syscopeBlockSize
+)
+
+var syscopeBlockNext, syscopeBlockEnd uintptr
 
 // syscopeFreeNext is the link of free block b: the first word of slot
 // 0's padding, past the stack buffer (syscopePCs).
@@ -356,7 +378,11 @@ func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 //go:nosplit
 func syscopeEv(e int) {
 	if syscopeOn {
-		getg().m.syscopeEv[e]++
+		if e < syscopeNumMEvents { // a constant at every call: folded when inlined
+			getg().m.syscopeEv[e]++
+		} else {
+			syscopeXadd64(&syscopeGlobalEv[e], 1)
+		}
 	}
 }
 
@@ -573,9 +599,9 @@ func syscopeMExit(mp *m) {
 			r.slots[i].key = 0
 		}
 	}
-	for i := range r.rt {
-		syscopeXadd64(&syscopeRtGlobal[i], r.rt[i])
-		r.rt[i] = 0
+	for j := range r.rt {
+		syscopeXadd64(&syscopeRtGlobal[syscopeRtMSite[j]], r.rt[j])
+		r.rt[j] = 0
 	}
 	// From here the runtime's own calls on this thread count in the
 	// globals. A uintptr store: no write barrier in mexit.

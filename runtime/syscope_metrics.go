@@ -166,8 +166,8 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 		if r == nil {
 			continue
 		}
-		for i := range r.rt {
-			rt[i] += r.rt[i]
+		for j := range r.rt {
+			rt[syscopeRtMSite[j]] += r.rt[j]
 		}
 		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
 			if u&1 == 0 {

@@ -111,8 +111,8 @@ func syscopeCollect() bool {
 		if r == nil {
 			continue
 		}
-		for i := range r.rt {
-			s.rt[i] += r.rt[i]
+		for j := range r.rt {
+			s.rt[syscopeRtMSite[j]] += r.rt[j]
 		}
 		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
 			if u&1 == 0 {
@@ -193,7 +193,7 @@ func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) {
 	// One read of each counter, from the last to the first: the table
 	// has its entries before its exits (internal/events).
 	var c [syscopeNumEvents]uint64
-	for i := len(c) - 1; i >= 0; i-- {
+	for i := len(mp.syscopeEv) - 1; i >= 0; i-- {
 		c[i] = mp.syscopeEv[i]
 	}
 	var exits, entries uint64

@@ -66,8 +66,10 @@ const (
 
 	// syscopeMarkCap is the mark table's size, a power of two, and
 	// syscopeMarkProbes the window a g's entry is looked for in. A
-	// goroutine has an entry only between a retake and its lost-P exit.
-	syscopeMarkCap    = 1024
+	// goroutine has an entry only between a retake and its lost-P exit,
+	// while it holds its M in the call: about one a thread, and Go allows
+	// 10,000 threads unless debug.SetMaxThreads says more.
+	syscopeMarkCap    = 16384
 	syscopeMarkProbes = 8
 
 	// syscopeStkExpanded, in a stack's n, marks PCs from callers or
@@ -133,7 +135,11 @@ var (
 
 //go:nosplit
 func syscopeMarkHash(gp *g) uint64 {
-	return uint64(uintptr(unsafe.Pointer(gp))) >> 3 * 0x9e3779b97f4a7c15 >> 54 // 10 bits: syscopeMarkCap
+	// A multiplicative hash spreads the gs evenly: a hash that kept
+	// neighbouring gs together (fewer pages touched) let the gs of two
+	// spans with the same offset fill each other's windows, and 2 in 100
+	// of 2,000 blocked readers' marks spilled.
+	return uint64(uintptr(unsafe.Pointer(gp))) >> 3 * 0x9e3779b97f4a7c15 >> 50 // 14 bits: syscopeMarkCap
 }
 
 // syscopeMarkAdd adds v to gp's mark. sysmon calls it, with no P.

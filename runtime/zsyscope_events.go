@@ -27,6 +27,10 @@ const (
 	syscopeNumEvents
 )
 
+// The per-M counters, m.syscopeEv, are the events before the first
+// shared one; the shared ones count only in syscopeGlobalEv.
+const syscopeNumMEvents = syscopeEvSysmonRetake
+
 var syscopeEventNames = [syscopeNumEvents]string{
 	syscopeEvEnter:              "enter",
 	syscopeEvEnterCgo:           "enter_cgo",

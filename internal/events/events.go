@@ -6,8 +6,9 @@
 // package dump derives its lists from it. TestGenerated fails when a
 // generated file is stale.
 //
-// To add an event, add a row to All (after the counters if it is a
-// counter, so the runtime's constants keep their order), run
+// To add an event, add a row to All (a counter after the other per-M
+// counters, or last of the counters if it is Shared; Check says why),
+// run
 // go generate ./internal/events, and count it in the runtime: a plan
 // edit that calls syscopeEv(CONST), or a hook that bumps it.
 package events
@@ -93,6 +94,13 @@ type Event struct {
 	// (sysmon took it, or it was gone at exit): every exit but the one
 	// that kept its own P.
 	LostP bool
+	// Shared marks a counter the runtime keeps in one global counter,
+	// added to with an atomic, and not per M: it is counted on a thread
+	// other than the call's (sysmon, a thread's maker, a signal's
+	// sender), far less often than calls, and a per-M counter would
+	// make every thread's m bigger. Shared counters come after the
+	// per-M ones, which are m.syscopeEv's first syscopeNumMEvents.
+	Shared bool
 }
 
 // All is the table, in the order of the runtime's constants, the dump
@@ -120,15 +128,15 @@ var All = []Event{
 		Doc: "slow path, no P: goroutine queued on the global run queue and the M stopped"},
 	{Name: "exit_slow_locked", Const: "syscopeEvExitSlowLocked", Flow: SlowExit, LostP: true,
 		Doc: "slow path, no P, goroutine locked to its thread: the M waits"},
-	{Name: "sysmon_retake", Const: "syscopeEvSysmonRetake",
+	{Name: "sysmon_retake", Const: "syscopeEvSysmonRetake", Shared: true,
 		Doc: "sysmon took the P of a goroutine in a syscall"},
-	{Name: "handoff_startm", Const: "syscopeEvHandoffStartm",
+	{Name: "handoff_startm", Const: "syscopeEvHandoffStartm", Shared: true,
 		Doc: "handoffp started an M"},
-	{Name: "thread_create", Const: "syscopeEvThreadCreate",
+	{Name: "thread_create", Const: "syscopeEvThreadCreate", Shared: true,
 		Doc: "newm created an OS thread"},
-	{Name: "preempt_sent", Const: "syscopeEvPreemptSent",
+	{Name: "preempt_sent", Const: "syscopeEvPreemptSent", Shared: true,
 		Doc: "preemptM sent an async preemption signal (SIGURG)"},
-	{Name: "preempt_in_syscall", Const: "syscopeEvPreemptInSyscall",
+	{Name: "preempt_in_syscall", Const: "syscopeEvPreemptInSyscall", Shared: true,
 		Doc: "a preemption signal landed on a thread inside a system call"},
 	{Name: "inflight", Kind: Gauge, Flow: InFlight,
 		Doc: "goroutines in a syscall when the dump was taken"},
@@ -173,7 +181,7 @@ func Check(all []Event) error {
 		errs = append(errs, fmt.Sprintf("event %d (%q): %s", i, e.Name, fmt.Sprintf(format, args...)))
 	}
 	names, consts := map[string]bool{}, map[string]bool{}
-	sawGauge, sawExit := false, false
+	sawGauge, sawExit, sawShared := false, false, false
 	for i, e := range all {
 		if !nameRE.MatchString(e.Name) {
 			bad(i, e, "name must be lower_snake_case (a dump key and a metric name segment)")
@@ -187,6 +195,13 @@ func Check(all []Event) error {
 			if sawGauge {
 				bad(i, e, "counter after a gauge: counters come first, their index is their place")
 			}
+			if sawShared && !e.Shared {
+				bad(i, e, "per-M counter after a shared one: the per-M counters come first, m.syscopeEv holds only them")
+			}
+			if e.Shared && e.Flow != NoFlow {
+				bad(i, e, "a conservation term is counted on the call's own M: it cannot be Shared")
+			}
+			sawShared = sawShared || e.Shared
 			if !constRE.MatchString(e.Const) {
 				bad(i, e, "counter needs a runtime constant syscopeEvName, have %q", e.Const)
 			}
@@ -196,6 +211,9 @@ func Check(all []Event) error {
 			consts[e.Const] = true
 		case Gauge:
 			sawGauge = true
+			if e.Shared {
+				bad(i, e, "a gauge has no counter to share")
+			}
 			if e.Const != "" {
 				bad(i, e, "a gauge has no runtime counter, but Const is %q", e.Const)
 			}

@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -63,6 +64,18 @@ func TestCheckRejects(t *testing.T) {
 		{"counter after gauge", func(all []Event) []Event {
 			return append(all, Event{Name: "late", Const: "syscopeEvLate", Doc: "x"})
 		}, `("late"): counter after a gauge`},
+		{"per-M counter after a shared one", func(all []Event) []Event {
+			at("handoff_startm", all).Shared = false
+			return all
+		}, `("handoff_startm"): per-M counter after a shared one`},
+		{"shared conservation term", func(all []Event) []Event {
+			at("exit_slow_locked", all).Shared = true
+			return all
+		}, "cannot be Shared"},
+		{"shared gauge", func(all []Event) []Event {
+			at("inflight", all).Shared = true
+			return all
+		}, "a gauge has no counter to share"},
 		{"two-line doc", func(all []Event) []Event {
 			at("enter", all).Doc = "one\ntwo"
 			return all
@@ -142,6 +155,7 @@ func TestRuntimeFile(t *testing.T) {
 		t.Errorf("%s: package %s with %d imports, want package runtime importing nothing", RuntimeFile, f.Name.Name, len(f.Imports))
 	}
 	var consts []string          // in iota order
+	var mEvents string           // syscopeNumMEvents's value
 	names := map[string]string{} // constant -> name
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
@@ -151,7 +165,9 @@ func TestRuntimeFile(t *testing.T) {
 		for _, s := range g.Specs {
 			switch s := s.(type) {
 			case *ast.ValueSpec:
-				if g.Tok == token.CONST {
+				if g.Tok == token.CONST && s.Names[0].Name == "syscopeNumMEvents" {
+					mEvents = fmt.Sprint(s.Values[0])
+				} else if g.Tok == token.CONST {
 					for _, n := range s.Names {
 						consts = append(consts, n.Name)
 					}
@@ -172,6 +188,17 @@ func TestRuntimeFile(t *testing.T) {
 	counters := Counters()
 	if len(consts) != len(counters)+1 || consts[len(consts)-1] != "syscopeNumEvents" {
 		t.Fatalf("runtime constants %v, want the %d counters and syscopeNumEvents", consts, len(counters))
+	}
+	// The per-M counters end where the shared ones begin.
+	wantM := "syscopeNumEvents"
+	for _, e := range counters {
+		if e.Shared {
+			wantM = e.Const
+			break
+		}
+	}
+	if mEvents != wantM {
+		t.Errorf("syscopeNumMEvents = %s, want %s", mEvents, wantM)
 	}
 	for i, e := range counters {
 		if consts[i] != e.Const || names[e.Const] != e.Name {

@@ -69,6 +69,16 @@ func runtimeFile(all []Event) ([]byte, error) {
 		}
 	}
 	b.WriteString("\tsyscopeNumEvents\n)\n\n")
+	shared := "syscopeNumEvents"
+	for _, e := range counters {
+		if e.Shared {
+			shared = e.Const
+			break
+		}
+	}
+	b.WriteString("// The per-M counters, m.syscopeEv, are the events before the first\n" +
+		"// shared one; the shared ones count only in syscopeGlobalEv.\n")
+	fmt.Fprintf(&b, "const syscopeNumMEvents = %s\n\n", shared)
 	b.WriteString("var syscopeEventNames = [syscopeNumEvents]string{\n")
 	for _, e := range counters {
 		fmt.Fprintf(&b, "\t%s: %q,\n", e.Const, e.Name)

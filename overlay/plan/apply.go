@@ -23,11 +23,17 @@ type Site struct {
 	Func string // TEXT symbol, e.g. "runtime·futex"
 	Trap int    // -1 when no "MOV $SYS_x, AX" precedes it
 	VDSO bool
+	M    int // the site's index in the per-M table ({msite8}), or -1
 }
 
 // site8 is the placeholder for the byte offset of a new runtime site in
-// the per-M and global count tables; {site8:NAME} names its system call.
-var site8 = regexp.MustCompile(`\{site8(?::([a-z_0-9]+))?\}`)
+// the global count tables; {site8:NAME} names its system call. msite8,
+// in the same code, is its byte offset in the per-M table, which holds
+// only the sites whose code has it.
+var (
+	site8  = regexp.MustCompile(`\{site8(?::([a-z_0-9]+))?\}`)
+	msite8 = "{msite8}"
+)
 
 // Apply applies fe's edits to src and returns the patched text. It
 // never changes the number of lines, and it fails, naming the edit, the
@@ -230,7 +236,7 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 		// A name ending in "?" may be missing on some releases of the range.
 		names := strings.Fields(e.Func)
 		want := func(text string) bool {
-			if slices.Contains(e.Except, text) {
+			if slices.Contains(e.Except, text) || slices.Contains(e.Except, text+"?") {
 				return false
 			}
 			return names[0] == "*" || slices.Contains(names, text) || slices.Contains(names, text+"?")
@@ -303,7 +309,16 @@ func applyAsm(plan string, fe *FileEdits, src []byte, sites *[]Site) ([]byte, er
 					break
 				}
 				code = strings.ReplaceAll(code, m[0], fmt.Sprint(8*len(*sites)))
-				site := Site{Func: h.fn, Trap: h.trap}
+				site := Site{Func: h.fn, Trap: h.trap, M: -1}
+				if strings.Contains(code, msite8) {
+					site.M = 0
+					for _, s := range *sites {
+						if s.M >= 0 {
+							site.M++
+						}
+					}
+					code = strings.ReplaceAll(code, msite8, fmt.Sprint(8*site.M))
+				}
 				switch {
 				case m[1] != "":
 					// {site8:NAME}: a count made away from its SYSCALL.

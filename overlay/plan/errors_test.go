@@ -27,7 +27,7 @@ func TestErrorTable(t *testing.T) {
 	}
 	inc := map[string]string{
 		"a.inc":    "define d\nedit x\n\tfunc f\n\ttop\n\tinsert \"h()\"\nend\ndefine code\n\tNOP\nend\ndefine loop\n\tuse loop\nend\ndefine lab\ndone:\nend\n",
-		"set.inc":  "set g gp\n",
+		"set.inc":  "unsupported exit_slow_locked\n",
 		"self.inc": "include self.inc\n",
 	}
 	for _, text := range []string{

@@ -36,7 +36,8 @@
 // Syscall6 wrapper's does, applies only to the body that code stands in
 // for. "{site8}" in the code numbers a runtime syscall site: each line
 // that uses it gets the next site, named by its TEXT symbol and the trap
-// last moved into AX (or the vDSO, for "top"). Jumps in inserted
+// last moved into AX (or the vDSO, for "top"); "{msite8}" numbers it in
+// the per-M table, which holds only the sites whose code has it. Jumps in inserted
 // assembly go to labels ("JNE done; ...; done:"), which the generator
 // turns into N(PC) counts, or are N(PC) counts that must land inside the
 // insert or just past it.
@@ -208,7 +209,7 @@ func (ps *planParser) header(file, text string, plan bool) error {
 			continue
 		}
 		switch f[0] {
-		case "releases", "unsupported", "set":
+		case "releases", "unsupported":
 			if !plan {
 				return fmt.Errorf("%s: %q belongs in a plan's header, not in an included file", pos, f[0])
 			}
@@ -230,13 +231,13 @@ func (ps *planParser) header(file, text string, plan bool) error {
 				ps.p.Unsupported = append(ps.p.Unsupported, ev)
 			}
 		case "set":
-			if len(f) != 3 || !nameRE.MatchString(f[1]) {
-				return fmt.Errorf("%s: want \"set NAME VALUE\"", pos)
+			if len(f) < 3 || !nameRE.MatchString(f[1]) {
+				return fmt.Errorf("%s: want \"set NAME VALUE...\"", pos)
 			}
 			if _, dup := ps.root.args[f[1]]; dup {
 				return fmt.Errorf("%s: set %s: already set", pos, f[1])
 			}
-			ps.root.args[f[1]] = f[2]
+			ps.root.args[f[1]] = strings.Join(f[2:], " ")
 		case "include":
 			if len(f) != 2 {
 				return fmt.Errorf("%s: want \"include FILE\"", pos)

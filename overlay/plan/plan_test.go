@@ -116,13 +116,14 @@ func TestSharedInserts(t *testing.T) {
 			code[e.Name] = e.Code
 		}
 	}
-	rtCount := "CMPB runtime·syscopeOff(SB), $0; JNE 15(PC); MOVQ TLS, R11; MOVQ 0(R11)(TLS*1), R11; TESTQ R11, R11; JEQ 9(PC); MOVQ g_m(R11), R11; TESTQ R11, R11; JEQ 6(PC); MOVQ m_syscope(R11), R11; TESTQ R11, R11; JEQ 3(PC); INCQ (syscopeM_rt+{site8})(R11); JMP 3(PC); LOCK; INCQ runtime·syscopeRtGlobal+{site8}(SB)"
+	rtCount := "CMPB runtime·syscopeOff(SB), $0; JNE 15(PC); MOVQ TLS, R11; MOVQ 0(R11)(TLS*1), R11; TESTQ R11, R11; JEQ 9(PC); MOVQ g_m(R11), R11; TESTQ R11, R11; JEQ 6(PC); MOVQ m_syscope(R11), R11; TESTQ R11, R11; JEQ 3(PC); INCQ (syscopeM_rt+{msite8})(R11); JMP 3(PC); LOCK; INCQ runtime·syscopeRtGlobal+{site8}(SB)"
 	eintr := "; SYSCALL; CMPQ AX, $-4; JNE 3(PC); LOCK; INCQ runtime·syscopeRtEintr+{site8}(SB)"
 	for name, want := range map[string]string{
 		"vdso":                    rtCount,
 		"runtime-syscalls":        rtCount + eintr,
 		"runtime-syscalls-global": "CMPB runtime·syscopeOff(SB), $0; JNE 3(PC); LOCK; INCQ runtime·syscopeRtGlobal+{site8}(SB)" + eintr,
 		"sigreturn":               strings.ReplaceAll(rtCount, "{site8}", "{site8:rt_sigreturn}"),
+		"runtime-syscalls-now":    "CMPB runtime·syscopeOff(SB), $0; JNE 3(PC); LOCK; INCQ runtime·syscopeRtGlobal+{site8}(SB)" + eintr,
 		"wrapper":                 "CMPB runtime·syscopeRec(SB), $0; JEQ 2(PC); JMP runtime·syscopeRecSyscall6(SB)",
 		"raw-noerror":             "CMPB runtime·syscopeOn(SB), $0; JEQ 11(PC); MOVQ AX, R12; MOVQ DX, R11; RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX; SYSCALL; CALL runtime·syscopeSysAfter(SB); JMP 2(PC); SYSCALL",
 		"vfork":                   "CMPB runtime·syscopeOn(SB), $0; JEQ 9(PC); MOVQ AX, R12; MOVQ DX, R11; RDTSC; SHLQ $32, DX; LEAQ (AX)(DX*1), R13; MOVQ R12, AX; MOVQ R11, DX; CALL runtime·syscopeSysAfter(SB)",

@@ -94,8 +94,8 @@ func syscopeComments(d *syscopeLiveProfile) []string {
 	c := []string{fmt.Sprintf("syscope live profile of %s (plan %s), %d stacks in a table of %d, SYSCOPE_PROFILE_RATE=%s",
 		d.goVersion, d.plan, len(d.samples), d.capacity, time.Duration(d.rateNS))}
 	if d.truncated {
-		c = append(c, fmt.Sprintf("truncated: the runtime's stack table (%d stacks) was full; the counts of the stacks that did not fit are on the sample %s",
-			d.capacity, syscopeTruncatedFunc))
+		c = append(c, fmt.Sprintf("truncated: some counts are on the sample %s, a stack of no frames: stacks that did not fit in the runtime's stack table (%d stacks), or whose goroutine could not be read",
+			syscopeTruncatedFunc, d.capacity))
 	}
 	return c
 }

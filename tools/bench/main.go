@@ -22,12 +22,14 @@
 // divides the instructions executed inside runtime.futex by its calls,
 // both read from callgrind's output.
 //
-// For memory it starts 2,000 goroutines, each locked to its thread
-// (runtime.LockOSThread) and blocked on a channel, and reads VmRSS from
-// /proc/self/status once Threads there is at least 2,000: vanilla,
-// instrumented at the default profile rate and instrumented with
-// SYSCOPE_PROFILE_RATE=0, three interleaved rounds, the median of each;
-// the table gives the KiB added per thread, (RSS - vanilla RSS) / 2,000.
+// For memory it starts 2,000 goroutines, each blocked in read(2) on a
+// pipe of its own, and reads VmRSS from /proc/self/status once Threads
+// there is at least 2,000: vanilla, instrumented at the default profile
+// rate and instrumented with SYSCOPE_PROFILE_RATE=0, five interleaved
+// rounds, the median of each; the table gives the KiB added per thread,
+// (RSS - vanilla RSS) / 2,000. A second table says where it goes: the
+// sizes of runtime.m in both builds and of the per-M record
+// (runtime.syscopeM), read from the binaries' DWARF.
 // The stack table's size is read from runtime/syscope_stacks.go (its
 // constants, and the bytes of its syscopeStk fields on a 64-bit platform).
 //
@@ -67,6 +69,8 @@ package main
 
 import (
 	"bytes"
+	"debug/dwarf"
+	"debug/elf"
 	"embed"
 	"flag"
 	"fmt"
@@ -80,6 +84,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,7 +119,7 @@ func main() {
 		tcs = []string{releases.Local}
 	}
 	doc := &measure.Doc{Title: "What syscope adds to a system call", Command: "go run ./tools/bench " + strings.Join(os.Args[1:], " ")}
-	var table, stats, mem bytes.Buffer
+	var table, stats, mem, sizes bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
 	syscope, err := filepath.Abs("syscope.bin")
 	check(err)
@@ -179,6 +184,9 @@ func main() {
 		fmt.Printf("%s: VmRSS KiB with 2,000 threads: vanilla %d, syscope %d, rate0 %d\n", tc, rss[0], rss[1], rss[2])
 		fmt.Fprintf(&mem, "%-10s %10d %10d %10d %+10.2f %+10.2f\n", tc, rss[0], rss[1], rss[2],
 			float64(rss[1]-rss[0])/2000, float64(rss[2]-rss[0])/2000)
+		vm := structSizes(filepath.Join(dir, "vanilla-threads"), "runtime.m")
+		sm := structSizes(filepath.Join(dir, "syscope-threads"), "runtime.m", "runtime.syscopeM")
+		fmt.Fprintf(&sizes, "%-10s %10d %10d %10d\n", tc, vm[0], sm[0], sm[1])
 		if *wall != "" {
 			check(os.MkdirAll(*wall, 0o755))
 			// Interleaved: vanilla, syscope at the default profile rate,
@@ -227,12 +235,23 @@ func main() {
 	fmt.Fprintf(&doc.Body, "samples more under callgrind than it does at full speed (valgrind slows the clock).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%s```\n", table.Bytes())
 	fmt.Fprintf(&doc.Body, "\n## Memory\n\n")
-	fmt.Fprintf(&doc.Body, "VmRSS (KiB) of a program with 2,000 goroutines each locked to its thread\n")
-	fmt.Fprintf(&doc.Body, "and blocked on a channel, read once /proc/self/status counts 2,000 threads;\n")
-	fmt.Fprintf(&doc.Body, "the median of 3 interleaved runs each: vanilla, instrumented at the default\n")
-	fmt.Fprintf(&doc.Body, "profile rate, instrumented with SYSCOPE_PROFILE_RATE=0, and what each adds\n")
-	fmt.Fprintf(&doc.Body, "per thread (KiB, the difference over 2,000).\n\n")
+	fmt.Fprintf(&doc.Body, "VmRSS (KiB) of a program with 2,000 goroutines each blocked in read(2) on a\n")
+	fmt.Fprintf(&doc.Body, "pipe of its own, read once /proc/self/status counts 2,000 threads; the median\n")
+	fmt.Fprintf(&doc.Body, "of %d interleaved runs each: vanilla, instrumented at the default profile\n", rssRounds)
+	fmt.Fprintf(&doc.Body, "rate, instrumented with SYSCOPE_PROFILE_RATE=0, and what each adds per\n")
+	fmt.Fprintf(&doc.Body, "thread (KiB, the difference over 2,000, which includes what the program\n")
+	fmt.Fprintf(&doc.Body, "adds once: its larger text, its tables).\n\n")
 	fmt.Fprintf(&doc.Body, "```\n%-10s %10s %10s %10s %10s %10s\n%s```\n\n", "toolchain", "vanilla", "syscope", "rate0", "+/thread", "+/thread0", mem.Bytes())
+	fmt.Fprintf(&doc.Body, "Where a thread's share goes: the bytes of runtime.m, vanilla and\n")
+	fmt.Fprintf(&doc.Body, "instrumented (the per-M event counters, the open flag and two pointers;\n")
+	fmt.Fprintf(&doc.Body, "the allocation is m's size class), and of the per-M record\n")
+	fmt.Fprintf(&doc.Body, "(runtime.syscopeM: the counts of the runtime's frequent call sites and\n")
+	fmt.Fprintf(&doc.Body, "the dump's bookkeeping), read from the binaries' DWARF. Each M also\n")
+	fmt.Fprintf(&doc.Body, "has 16 KiB of slots outside the heap, whose pages are touched only by\n")
+	fmt.Fprintf(&doc.Body, "the calls it has recorded (none, for a thread blocked in its first\n")
+	fmt.Fprintf(&doc.Body, "read), and an entry of 16 bytes in the mark table while sysmon has\n")
+	fmt.Fprintf(&doc.Body, "taken its P.\n\n")
+	fmt.Fprintf(&doc.Body, "```\n%-10s %10s %10s %10s\n%s```\n\n", "toolchain", "m", "m+syscope", "record", sizes.Bytes())
 	fmt.Fprintf(&doc.Body, "%s\n", stackTable())
 	if stats.Len() > 0 {
 		fmt.Fprintf(&doc.Body, "\n## Wall clock (benchstat)\n\n")
@@ -340,8 +359,47 @@ func check(err error) {
 
 var threadsLine = regexp.MustCompile(`(?m)^threads (\d+) rss (\d+)$`)
 
+// rssRounds is the number of interleaved rounds threadRSS runs.
+const rssRounds = 5
+
+// structSizes returns the byte sizes of the named struct types in the
+// DWARF of binary bin, in order; it fails if one is missing.
+func structSizes(bin string, names ...string) []int64 {
+	f, err := elf.Open(bin)
+	check(err)
+	defer f.Close()
+	d, err := f.DWARF()
+	check(err)
+	found := map[string]int64{}
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		check(err)
+		if e == nil {
+			break
+		}
+		if e.Tag != dwarf.TagStructType {
+			continue
+		}
+		if n, _ := e.Val(dwarf.AttrName).(string); slices.Contains(names, n) {
+			if sz, ok := e.Val(dwarf.AttrByteSize).(int64); ok {
+				found[n] = sz
+			}
+		}
+	}
+	var sizes []int64
+	for _, n := range names {
+		sz, ok := found[n]
+		if !ok {
+			log.Fatalf("%s: no struct %s in its DWARF", bin, n)
+		}
+		sizes = append(sizes, sz)
+	}
+	return sizes
+}
+
 // threadRSS runs the threads program vanilla, instrumented at the default
-// profile rate and instrumented with SYSCOPE_PROFILE_RATE=0, three
+// profile rate and instrumented with SYSCOPE_PROFILE_RATE=0, rssRounds
 // interleaved rounds, and returns the median VmRSS (KiB) of each.
 func threadRSS(dir string) [3]int64 {
 	runs := []struct {
@@ -349,7 +407,7 @@ func threadRSS(dir string) [3]int64 {
 		env []string
 	}{{"./vanilla-threads", nil}, {"./syscope-threads", nil}, {"./syscope-threads", []string{"SYSCOPE_PROFILE_RATE=0"}}}
 	var got [3][]int64
-	for round := 0; round < 3; round++ {
+	for round := 0; round < rssRounds; round++ {
 		for i, r := range runs {
 			out := run(dir, r.env, r.bin)
 			m := threadsLine.FindSubmatch(out)

@@ -77,7 +77,8 @@
 // the most time, and for the threads created and the Ps retaken, the
 // three heaviest stacks, each shown by its first frame outside runtime,
 // syscall, os, internal/poll and golang.org/x/sys/unix, and a warning
-// when the runtime's stack table was full. -format json prints instead
+// when some counts are on the truncated stack (the runtime's stack table
+// was full, or a goroutine could not be read). -format json prints instead
 // the dump itself, re-encoded, with each timed row's p50_ns and p99_ns,
 // the table and the call sites added; its "stacks" are the whole
 // stacks. When the dump file does not exist report says what keeps a

@@ -1,14 +1,16 @@
-// This program starts 2,000 goroutines, each locked to its thread and
-// blocked on a channel, waits until /proc/self/status counts at least
-// 2,000 threads and prints that status's Threads and VmRSS (KiB).
+// This program starts 2,000 goroutines, each blocked in read(2) on a pipe
+// of its own (syscall.Read on a blocking descriptor, so each holds its
+// thread in the kernel and sysmon hands its P to another), waits until
+// /proc/self/status counts at least 2,000 threads and prints that
+// status's Threads and VmRSS (KiB).
 package main
 
 import (
 	"bytes"
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -28,12 +30,25 @@ func status(field string) int {
 
 func main() {
 	const n = 2000
-	block := make(chan struct{})
+	// Two descriptors a pipe: raise the soft limit to the hard one, as
+	// go1.19 and later do at start-up and go1.16 to go1.18 do not.
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		panic(err)
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		panic(err)
+	}
 	for i := 0; i < n; i++ {
-		go func() {
-			runtime.LockOSThread()
-			<-block
-		}()
+		var p [2]int
+		if err := syscall.Pipe(p[:]); err != nil {
+			panic(err)
+		}
+		go func(fd int) {
+			var b [1]byte
+			syscall.Read(fd, b[:])
+		}(p[0])
 	}
 	deadline := time.Now().Add(time.Minute)
 	for status("Threads") < n {
@@ -42,7 +57,6 @@ func main() {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(100 * time.Millisecond) // let the last threads settle into their sleep
+	time.Sleep(100 * time.Millisecond) // let the last threads settle into their read
 	fmt.Printf("threads %d rss %d\n", status("Threads"), status("VmRSS"))
-	close(block)
 }
