@@ -149,11 +149,19 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // _Gsyscall (inside the entersyscall of syscall.Syscall), and on the raw
 // path otherwise. The status's low byte is compared: a concurrent stack
 // scan may have set _Gscan (0x1000). Claiming the entry moves it from
-// open (1) to recording (2) in m.syscopeOpen, and SYSCOPE_CLOSE ends the
-// recording (0) once every figure of the call is in its slot, so the
-// dump can tell a goroutine in flight before its SYSCALL returned from
-// one after, and a fold that met a call half recorded takes it again
-// (syscope_read.go). Every M has a record and m.syscopeSlots while
+// open (1) to recording (2) in m.syscopeOpen, so the dump can tell a
+// goroutine in flight before its SYSCALL returned from one after, and a
+// fold that met a call half recorded takes it again (syscope_read.go).
+// The exit ends the recording and rearms the flag for the next entry
+// (1, which the entry leaves as it is: see syscopeEnter): every exit
+// path's first hook (syscopeExitKept, syscopeLostFast, syscopeSlowMark),
+// which runs before the exit can block, does it. A claimed call comes from
+// syscall.Syscall and its kind, whose exitsyscall follows the wrapper at
+// once, so the wrappers that make them (Syscall6; Syscall and Syscall6
+// on go1.16-go1.18, which call exitsyscall themselves) close nothing:
+// six instructions less a call. The raw wrappers and syscopeSysAfter,
+// which a goroutine in _Gsyscall does not call, still close what they
+// claim (SYSCOPE_CLOSE). Every M has a record and m.syscopeSlots while
 // syscopeOn is set (syscopeEarly gives m0 its own; allocm gives the
 // others theirs), and no wrapper runs on an M after mexit has dropped
 // them, so neither is tested for nil. The slot is the
@@ -163,6 +171,11 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	MOVQ	g_m(gp), DX \
 	CMPB	g_atomicstatus(gp), $const__Gsyscall \
 	JNE	raw \
+	SYSCOPE_CLAIM_M
+
+// SYSCOPE_CLAIM_M is SYSCOPE_CLAIM for a call known to be on the syscall
+// path, with DX the M.
+#define SYSCOPE_CLAIM_M \
 	MOVB	$2, m_syscopeOpen(DX) \
 	MOVQ	m_syscopeSlots(DX), CX \
 	IMUL3Q	$syscopeSlot__size, R12, DX \
@@ -171,15 +184,16 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 	CMPQ	syscopeSlot_key(CX), R12 \
 	JNE	evict
 
-// SYSCOPE_CLOSE(r) ends a claim's recording on the current M, using r:
-// it leaves an M whose entry no claim took (the raw path) alone.
+// SYSCOPE_CLOSE(r) ends a claim's recording on the current M, using r,
+// and rearms the flag as an exit does: it leaves an M whose entry no
+// claim took (the raw path) alone.
 #define SYSCOPE_CLOSE(r) \
 	get_tls(r) \
 	MOVQ	g(r), r \
 	MOVQ	g_m(r), r \
 	CMPB	m_syscopeOpen(r), $2 \
 	JNE	2(PC) \
-	MOVB	$0, m_syscopeOpen(r)
+	MOVB	$1, m_syscopeOpen(r)
 
 // SYSCOPE_TIMED adds a call of AX ticks to slot CX. The bucket is the
 // index of the top set bit (see the dump); BSRQ leaves a zero AX alone,
@@ -356,7 +370,6 @@ record:
 	JCC	failed
 	MOVQ	R11, AX			// r1
 	MOVQ	$0, CX			// errno
-	SYSCOPE_CLOSE(DX)
 	RET
 failed:
 	INCQ	syscopeSlot_errors(CX)
@@ -367,7 +380,6 @@ failed:
 	NEGQ	CX			// errno
 	MOVQ	$-1, AX			// r1
 	MOVQ	$0, BX			// r2
-	SYSCOPE_CLOSE(DX)
 	RET
 	SYSCOPE_RAW(0)
 
@@ -383,15 +395,28 @@ failed:
 	SHLQ	$32, DX \
 	LEAQ	(AX)(DX*1), R13
 
-#define SYSCOPE_ABI0_AFTER \
+// SYSCOPE_ABI0_AFTER(claim) records the call; claim is SYSCOPE_ABI0_ANY,
+// or SYSCOPE_ABI0_SYSCALL in the stand-ins for syscall.Syscall and
+// Syscall6, which call entersyscall first: their calls are on the
+// syscall path, and the goroutine's status need not be read.
+#define SYSCOPE_ABI0_AFTER(claim) \
 	MOVQ	AX, R11 \
 	SYSCOPE_TICKS \
-	get_tls(CX) \
-	MOVQ	g(CX), CX \
-	SYSCOPE_CLAIM(CX) \
+	claim \
 record: \
 	SYSCOPE_TIMED \
 	CMPQ	R11, $0xfffffffffffff001
+
+#define SYSCOPE_ABI0_ANY \
+	get_tls(CX) \
+	MOVQ	g(CX), CX \
+	SYSCOPE_CLAIM(CX)
+
+#define SYSCOPE_ABI0_SYSCALL \
+	get_tls(DX) \
+	MOVQ	g(DX), DX \
+	MOVQ	g_m(DX), DX \
+	SYSCOPE_CLAIM_M
 
 #define SYSCOPE_ABI0_FAILED \
 	INCQ	syscopeSlot_errors(CX) \
@@ -412,33 +437,33 @@ record: \
 	MOVQ	48(SP), R8 \
 	MOVQ	56(SP), R9
 
-// SYSCOPE_ABI0_CALL(r1) makes the call and records it; r1 is the offset
-// of the results (r1, r2, err). It falls through with the flags of the
+// SYSCOPE_ABI0_CALL(r1, claim) makes the call and records it; r1 is the
+// offset of the results (r1, r2, err), claim as for SYSCOPE_ABI0_AFTER. It falls through with the flags of the
 // kernel's failure test: carry clear means failure.
-#define SYSCOPE_ABI0_CALL(r1) \
+#define SYSCOPE_ABI0_CALL(r1, claim) \
 	MOVQ	8(SP), AX \
 	MOVQ	AX, R12 \
 	SYSCALL \
 	MOVQ	DX, (r1+8)(SP) \
-	SYSCOPE_ABI0_AFTER
+	SYSCOPE_ABI0_AFTER(claim)
 
+// SYSCOPE_ABI0_OK and SYSCOPE_ABI0_ERR store the results; the raw
+// wrappers close what they claimed, the others leave it to exitsyscall.
 #define SYSCOPE_ABI0_OK(r1) \
 	MOVQ	R11, r1(SP) \
-	MOVQ	$0, (r1+16)(SP) \
-	SYSCOPE_CLOSE(CX)
+	MOVQ	$0, (r1+16)(SP)
 
 #define SYSCOPE_ABI0_ERR(r1) \
 	SYSCOPE_ABI0_FAILED \
 	MOVQ	$-1, r1(SP) \
 	MOVQ	$0, (r1+8)(SP) \
-	MOVQ	R11, (r1+16)(SP) \
-	SYSCOPE_CLOSE(CX)
+	MOVQ	R11, (r1+16)(SP)
 
 // func syscopeRecSyscall for syscall.Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno)
 TEXT runtime·syscopeRecSyscall(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
 	SYSCOPE_ABI0_ARGS3
-	SYSCOPE_ABI0_CALL(40)
+	SYSCOPE_ABI0_CALL(40, SYSCOPE_ABI0_SYSCALL)
 	JCC	failed
 	SYSCOPE_ABI0_OK(40)
 	CALL	runtime·exitsyscall(SB)
@@ -453,7 +478,7 @@ failed:
 TEXT runtime·syscopeRecSyscall6ABI0(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
 	SYSCOPE_ABI0_ARGS6
-	SYSCOPE_ABI0_CALL(64)
+	SYSCOPE_ABI0_CALL(64, SYSCOPE_ABI0_SYSCALL)
 	JCC	failed
 	SYSCOPE_ABI0_OK(64)
 	CALL	runtime·exitsyscall(SB)
@@ -468,12 +493,14 @@ failed:
 TEXT runtime·syscopeRecRawSyscall(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
 	SYSCOPE_ABI0_ARGS3
-	SYSCOPE_ABI0_CALL(40)
+	SYSCOPE_ABI0_CALL(40, SYSCOPE_ABI0_ANY)
 	JCC	failed
 	SYSCOPE_ABI0_OK(40)
+	SYSCOPE_CLOSE(CX)
 	RET
 failed:
 	SYSCOPE_ABI0_ERR(40)
+	SYSCOPE_CLOSE(CX)
 	RET
 	SYSCOPE_RAW(0)
 
@@ -481,12 +508,14 @@ failed:
 TEXT runtime·syscopeRecRawSyscall6(SB),NOSPLIT|NOFRAME,$0-0
 	SYSCOPE_ABI0_START
 	SYSCOPE_ABI0_ARGS6
-	SYSCOPE_ABI0_CALL(64)
+	SYSCOPE_ABI0_CALL(64, SYSCOPE_ABI0_ANY)
 	JCC	failed
 	SYSCOPE_ABI0_OK(64)
+	SYSCOPE_CLOSE(CX)
 	RET
 failed:
 	SYSCOPE_ABI0_ERR(64)
+	SYSCOPE_CLOSE(CX)
 	RET
 	SYSCOPE_RAW(0)
 

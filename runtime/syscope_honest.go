@@ -49,6 +49,7 @@ func syscopeEarly() {
 	mp := getg().m
 	mp.syscope = &syscopeM0
 	mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
+	mp.syscopeOpen = 1 // see syscopeEnter
 	syscopeRec = true
 }
 

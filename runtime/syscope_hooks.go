@@ -108,7 +108,7 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 // m itself, where every hook reaches them with one load:
 //
 //	syscopeEv [syscopeNumMEvents]uint64 // written only by the M's own thread; the shared events count in syscopeGlobalEv
-//	syscopeOpen uint8 // see syscopeEnter: 0 closed, 1 open, 2 recording
+//	syscopeOpen uint8 // see syscopeEnter: 1 armed or open, 2 recording, 0 not a system call
 //	syscopeSlots uintptr // the slots the wrappers index: syscopeNoSlots, then *slots
 //
 // The record is small, so that the records of many Ms share a page, and
@@ -283,6 +283,7 @@ func syscopeAllocM(mp *m) {
 		return
 	}
 	r := new(syscopeM)
+	mp.syscopeOpen = 1 // see syscopeEnter
 	lock(&sched.lock)
 	b := syscopeFreeSlots
 	if b != 0 {
@@ -378,28 +379,48 @@ func syscopeSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) uintptr
 //go:nosplit
 func syscopeEv(e int) {
 	if syscopeOn {
-		if e < syscopeNumMEvents { // a constant at every call: folded when inlined
-			getg().m.syscopeEv[e]++
-		} else {
-			syscopeXadd64(&syscopeGlobalEv[e], 1)
-		}
+		getg().m.syscopeEv[e]++
+	}
+}
+
+// syscopeShared counts a shared event (internal/events), which has no
+// per-M counter: syscopeEv, given one, does not compile (the constant
+// index is out of m.syscopeEv's range). They are two functions so that
+// syscopeEv stays small enough to inline, as every hook on the hot path
+// needs.
+//
+//go:nosplit
+func syscopeShared(e int) {
+	if syscopeOn {
+		syscopeXadd64(&syscopeGlobalEv[e], 1)
 	}
 }
 
 // syscopeEnter runs in reentersyscall, before the stack guard is
-// poisoned; the caller's g is still _Grunning. It opens the entry: the
-// wrapper that makes the entry's SYSCALL (the M's g is then _Gsyscall)
-// closes it, and syscopeCgo and syscopeEnterBlock close it for entries
-// that are not syscalls. Exits leave it alone, so an entry no wrapper
-// claimed stays open until the M's next entry; the dump reads the flag
-// only for an M whose goroutine is in _Gsyscall now, that is, for the
-// M's latest entry.
+// poisoned; the caller's g is still _Grunning. It counts the entry,
+// which m.syscopeOpen finds open (1): every exit leaves it so (the M
+// starts so too, syscopeAllocM), so that the entry writes nothing more.
+// The wrapper that makes the entry's SYSCALL (the M's g is then
+// _Gsyscall) claims it (2), the exit rearms it (SYSCOPE_CLAIM says
+// where), and syscopeCgo and syscopeEnterBlock set 0 for entries that
+// are not syscalls. The dump reads the flag only for an M whose
+// goroutine is in _Gsyscall now, that is, for the M's latest entry.
 //
 //go:nosplit
 func syscopeEnter(gp *g) {
 	if syscopeOn {
-		mp := gp.m
-		mp.syscopeEv[syscopeEvEnter]++
+		gp.m.syscopeEv[syscopeEvEnter]++
+	}
+}
+
+// syscopeExitKept counts a fast exit that kept its P, and rearms the
+// entry flag for the next entry (see SYSCOPE_CLAIM).
+//
+//go:nosplit
+func syscopeExitKept() {
+	if syscopeOn {
+		mp := getg().m
+		mp.syscopeEv[syscopeEvExitFastKept]++
 		mp.syscopeOpen = 1
 	}
 }

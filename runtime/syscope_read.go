@@ -99,8 +99,8 @@ func syscopeCollect() bool {
 		// (syscopeLoad64 orders the reads): checked again after them.
 		e1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter])
 		o1 := mp.syscopeOpen
-		syscopeAddEvents(&s.ev, mp)
-		if o1 != 0 && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
+		inCall := syscopeAddEvents(&s.ev, mp)
+		if o1 != 0 && inCall && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
 			if o1 == 2 {
 				recording = true // a call half in its slot
 			} else {
@@ -189,20 +189,20 @@ func syscopeCopyUsed() {
 // its entries is in such a callback. The exits are read first: a thread
 // leaving a system call meanwhile adds an exit that the entries read
 // after cannot be short of.
-func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) {
+//
+// It reports whether the M has entered more than it has exited: it is in
+// the call of its latest entry. m.syscopeOpen, which every exit leaves at
+// 1 for the next entry (syscopeEnter), means an open entry only then: an
+// extra M that needm put in _Gsyscall, for a callback from C or a signal
+// on a C thread, has made no entry of its own.
+func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) bool {
 	// One read of each counter, from the last to the first: the table
 	// has its entries before its exits (internal/events).
 	var c [syscopeNumEvents]uint64
 	for i := len(mp.syscopeEv) - 1; i >= 0; i-- {
 		c[i] = mp.syscopeEv[i]
 	}
-	var exits, entries uint64
-	for _, i := range syscopeExitEvents {
-		exits += c[i]
-	}
-	for _, i := range syscopeEntryEvents {
-		entries += c[i]
-	}
+	entries, exits := syscopeEntriesExits(&c)
 	for i := range c {
 		ev[i] += c[i]
 	}
@@ -210,6 +210,33 @@ func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) {
 		ev[syscopeEvEnter] += exits - entries
 		ev[syscopeEvEnterCgo] += exits - entries
 	}
+	return entries > exits
+}
+
+// syscopeEntriesExits sums an M's counters c into its entries and exits.
+func syscopeEntriesExits(c *[syscopeNumEvents]uint64) (entries, exits uint64) {
+	for _, i := range syscopeExitEvents {
+		exits += c[i]
+	}
+	for _, i := range syscopeEntryEvents {
+		entries += c[i]
+	}
+	return entries, exits
+}
+
+// syscopeEntryOpen reports whether mp's latest entry is a system call
+// not yet exited: m.syscopeOpen says so (see syscopeAddEvents for why
+// the M must also have entered more than it has exited).
+func syscopeEntryOpen(mp *m) bool {
+	if mp.syscopeOpen == 0 {
+		return false
+	}
+	var c [syscopeNumEvents]uint64
+	for i := range mp.syscopeEv {
+		c[i] = mp.syscopeEv[i]
+	}
+	entries, exits := syscopeEntriesExits(&c)
+	return entries > exits
 }
 
 // syscopeSlotPath and syscopeSlotTrap split a slot's key.

@@ -401,6 +401,7 @@ func syscopeLostFast(e int) {
 	}
 	mp := getg().m
 	mp.syscopeEv[e]++
+	mp.syscopeOpen = 1 // the exit rearms the entry flag (see SYSCOPE_CLAIM)
 	if syscopeProf {
 		syscopeLostHere(mp)
 	}
@@ -424,6 +425,10 @@ func syscopeLostHere(mp *m) {
 // mcall saved. It runs on g0 (exitsyscall0 and exitsyscallNoP are not
 // nosplit).
 func syscopeSlowMark(gp *g) {
+	if !syscopeOn {
+		return
+	}
+	getg().m.syscopeOpen = 1 // the exit rearms the entry flag (see SYSCOPE_CLAIM), before it can block
 	if !syscopeProf {
 		return
 	}
@@ -734,7 +739,7 @@ func syscopeStkCollectG(gp *g, mp *m, in bool, mark uint64, safe bool) {
 		}
 	}
 	key := uint64(syscopeKeyNone)
-	if safe && in && mp.syscopeOpen != 0 {
+	if safe && in && syscopeEntryOpen(mp) {
 		key = syscopeInflightTrapOnce(mp)
 	}
 	k := 0
