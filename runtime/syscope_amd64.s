@@ -153,9 +153,10 @@ TEXT runtime·syscopeSyscall6(SB),NOSPLIT,$0-64
 // goroutine in flight before its SYSCALL returned from one after, and a
 // fold that met a call half recorded takes it again (syscope_read.go).
 // The exit ends the recording and rearms the flag for the next entry
-// (1, which the entry leaves as it is: see syscopeEnter): every exit
-// path's first hook (syscopeExitKept, syscopeLostFast, syscopeSlowMark),
-// which runs before the exit can block, does it. A claimed call comes from
+// (1, which the entry leaves as it is: see syscopeEnter), once it has
+// counted the exit and before it can block: syscopeExitKept and
+// syscopeLostFast on the fast paths; on the slow path syscopeSlowMark
+// sets 3 (exiting) and syscopeSlowExit rearms it. A claimed call comes from
 // syscall.Syscall and its kind, whose exitsyscall follows the wrapper at
 // once, so the wrappers that make them (Syscall6; Syscall and Syscall6
 // on go1.16-go1.18, which call exitsyscall themselves) close nothing:

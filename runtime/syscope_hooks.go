@@ -108,7 +108,7 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 // m itself, where every hook reaches them with one load:
 //
 //	syscopeEv [syscopeNumMEvents]uint64 // written only by the M's own thread; the shared events count in syscopeGlobalEv
-//	syscopeOpen uint8 // see syscopeEnter: 1 armed or open, 2 recording, 0 not a system call
+//	syscopeOpen uint8 // see syscopeEnter: 1 armed or open, 2 recording, 3 exiting (slow path), 0 not a system call
 //	syscopeSlots uintptr // the slots the wrappers index: syscopeNoSlots, then *slots
 //
 // The record is small, so that the records of many Ms share a page, and
@@ -421,6 +421,19 @@ func syscopeExitKept() {
 	if syscopeOn {
 		mp := getg().m
 		mp.syscopeEv[syscopeEvExitFastKept]++
+		mp.syscopeOpen = 1
+	}
+}
+
+// syscopeSlowExit counts slow exit e and rearms the entry flag, which
+// syscopeSlowMark set to 3 at the top of the slow path. The goroutine is
+// no longer in _Gsyscall by then.
+//
+//go:nosplit
+func syscopeSlowExit(e int) {
+	if syscopeOn {
+		mp := getg().m
+		mp.syscopeEv[e]++
 		mp.syscopeOpen = 1
 	}
 }

@@ -95,13 +95,14 @@ func syscopeCollect() bool {
 	s.open = 0
 	recording := false
 	for mp := allm; mp != nil; mp = mp.alllink {
-		// The M's entry count and open state before its figures are read
-		// (syscopeLoad64 orders the reads): checked again after them.
-		e1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter])
+		// The M's entry and exit counts and open state before its figures
+		// are read (syscopeLoad64 orders the reads): checked again after
+		// them.
+		e1, x1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]), syscopeExits(mp)
 		o1 := mp.syscopeOpen
 		inCall := syscopeAddEvents(&s.ev, mp)
 		if o1 != 0 && inCall && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
-			if o1 == 2 {
+			if o1 >= 2 {
 				recording = true // a call half in its slot
 			} else {
 				s.open++
@@ -145,8 +146,13 @@ func syscopeCollect() bool {
 		// A call that the M finished while its figures were read was
 		// counted open, then claimed as well (1 run in 23 of
 		// unknown.txtar had a row of -1): its open state moved on (open,
-		// recording, closed), or another entry began. Fold again.
-		if syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]) != e1 || mp.syscopeOpen != o1 {
+		// recording, exiting), it exited, or another entry began. The
+		// exit rearms the flag to 1, the value it was read at, after the
+		// exit is counted (or, on the slow path, sets 3 first), so the
+		// exits tell a call that went all the way round (a row of -1 in
+		// 1 of 12 torture runs when only the flag was compared). Fold
+		// again.
+		if syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]) != e1 || syscopeExits(mp) != x1 || mp.syscopeOpen != o1 {
 			recording = true
 		}
 	}
@@ -211,6 +217,17 @@ func syscopeAddEvents(ev *[syscopeNumEvents]uint64, mp *m) bool {
 		ev[syscopeEvEnterCgo] += exits - entries
 	}
 	return entries > exits
+}
+
+// syscopeExits is the number of exits mp has counted, read in order.
+//
+//go:nosplit
+func syscopeExits(mp *m) uint64 {
+	var n uint64
+	for _, i := range syscopeExitEvents {
+		n += syscopeLoad64(&mp.syscopeEv[i])
+	}
+	return n
 }
 
 // syscopeEntriesExits sums an M's counters c into its entries and exits.

@@ -428,7 +428,10 @@ func syscopeSlowMark(gp *g) {
 	if !syscopeOn {
 		return
 	}
-	getg().m.syscopeOpen = 1 // the exit rearms the entry flag (see SYSCOPE_CLAIM), before it can block
+	// The exit ends the claim (see SYSCOPE_CLAIM) before it can block:
+	// 3, exiting, until the slow exit is counted (syscopeSlowExit), so
+	// that a fold that read 1 before the call returned sees a change.
+	getg().m.syscopeOpen = 3
 	if !syscopeProf {
 		return
 	}
