@@ -162,6 +162,11 @@ func syscopeQ(s string) {
 	syscopeS(`"`)
 }
 
+// syscopeStatBuf receives newfstatat's struct stat (144 bytes on
+// linux/amd64) for syscopeWrite, which runs once at a time (the snapshot
+// claim).
+var syscopeStatBuf [144]byte
+
 // syscopeWrite writes the dump to the file path, or into the directory
 // path when dir is set: SYSCOPE_OUT ends in "/", or names a directory
 // that exists. The second is found when writing to path as a file fails
@@ -198,9 +203,24 @@ func syscopeWrite(path string, dir, consistent bool) bool {
 	const oDirectory, oPath = 0200000, 010000000
 	const atFdcwd = ^uintptr(99) // -100
 	const enoent, eexist, enotdir, eisdir = 2, 17, 20, 21
-	fd := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(tmp)), oWronly|oCreat|oExcl|oCloexec|oNofollow, 0644, 0, 0)
+	// A path that is (or links to) neither a regular file nor a directory
+	// (/dev/null, a FIFO, /dev/stderr) is written into, not replaced: a
+	// rename over it would put a file in its place (SYSCOPE_OUT=/dev/null,
+	// run as root, once replaced the system's /dev/null).
+	direct := false
+	if !dir && syscopeSyscall6(syscopeSysFstatat, atFdcwd, uintptr(unsafe.Pointer(dst)), uintptr(unsafe.Pointer(&syscopeStatBuf[0])), 0, 0, 0) == 0 {
+		const sIfmt, sIfreg, sIfdir = 0170000, 0100000, 0040000
+		mode := *(*uint32)(unsafe.Pointer(&syscopeStatBuf[24])) // st_mode, linux/amd64
+		direct = mode&sIfmt != sIfreg && mode&sIfmt != sIfdir
+	}
+	var fd uintptr
+	if direct {
+		fd = syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oWronly|oCloexec, 0, 0, 0)
+	} else {
+		fd = syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(tmp)), oWronly|oCreat|oExcl|oCloexec|oNofollow, 0644, 0, 0)
+	}
 	if e := -int(fd); e > 0 {
-		if !dir && e != enoent && e != enotdir {
+		if !dir && !direct && e != enoent && e != enotdir {
 			// The file beside path cannot be made (its parent is not
 			// writable, say): path may be a directory that is.
 			if d := syscopeSyscall6(syscopeSysOpenat, atFdcwd, uintptr(unsafe.Pointer(dst)), oPath|oDirectory|oCloexec, 0, 0, 0); int(d) >= 0 {
@@ -370,8 +390,13 @@ func syscopeWrite(path string, dir, consistent bool) bool {
 	syscopeSyscall6(syscopeSysClose, fd, 0, 0, 0, 0, 0)
 	if o.err != 0 {
 		syscopeOutErr(path, dir, int(o.err))
-		syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
+		if !direct {
+			syscopeSyscall6(syscopeSysUnlink, uintptr(unsafe.Pointer(tmp)), 0, 0, 0, 0, 0)
+		}
 		return false
+	}
+	if direct {
+		return true
 	}
 	// In a directory, reserve a name no other dump has: rename would
 	// replace one left by an earlier process with the same pid.

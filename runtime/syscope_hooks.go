@@ -662,6 +662,7 @@ const (
 	syscopeSysGeteuid = 107
 	syscopeSysGetegid = 108
 	syscopeSysOpenat  = 257
+	syscopeSysFstatat = 262 // newfstatat
 )
 
 var _ unsafe.Pointer
