@@ -26,6 +26,34 @@ TEXT runtime·syscopeXadd64(SB),NOSPLIT,$0-16
 	XADDQ	AX, 0(BX)
 	RET
 
+// func syscopeXaddNew(p *uint64, d uint64) uint64
+// Returns the new value.
+TEXT runtime·syscopeXaddNew(SB),NOSPLIT,$0-24
+	MOVQ	p+0(FP), BX
+	MOVQ	d+8(FP), AX
+	MOVQ	AX, CX
+	LOCK
+	XADDQ	AX, 0(BX)
+	ADDQ	CX, AX
+	MOVQ	AX, ret+16(FP)
+	RET
+
+// func syscopeOr64(p *uint64, v uint64)
+TEXT runtime·syscopeOr64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	v+8(FP), AX
+	LOCK
+	ORQ	AX, 0(BX)
+	RET
+
+// func syscopeAnd64(p *uint64, v uint64)
+TEXT runtime·syscopeAnd64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	v+8(FP), AX
+	LOCK
+	ANDQ	AX, 0(BX)
+	RET
+
 // func syscopeCas64(p *uint64, old, new uint64) bool
 TEXT runtime·syscopeCas64(SB),NOSPLIT,$0-25
 	MOVQ	p+0(FP), BX
@@ -34,6 +62,21 @@ TEXT runtime·syscopeCas64(SB),NOSPLIT,$0-25
 	LOCK
 	CMPXCHGQ	CX, 0(BX)
 	SETEQ	ret+24(FP)
+	RET
+
+// func syscopeLoad64(p *uint64) uint64
+// A plain load: on amd64 an aligned 64-bit load is atomic and is not
+// reordered with other loads, and the compiler cannot merge, hoist or
+// drop a call it cannot see into. Every store it must see in order is
+// made with a locked instruction (XADD, CMPXCHG, XCHG) or by a thread's
+// own plain stores, which amd64 keeps in order. (It was a LOCK CMPXCHG
+// that changed nothing: every load took its cache line exclusive, and a
+// snapshot's walk of the stack and mark tables wrote 1.5 MB with the
+// world stopped.)
+TEXT runtime·syscopeLoad64(SB),NOSPLIT,$0-16
+	MOVQ	p+0(FP), BX
+	MOVQ	0(BX), AX
+	MOVQ	AX, ret+8(FP)
 	RET
 
 // func syscopeStore64(p *uint64, v uint64)

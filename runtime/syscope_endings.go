@@ -93,19 +93,6 @@ func syscopeWaitDump(mp *m) {
 	}
 }
 
-// syscopeLoad64 reads *p with an atomic compare-and-swap that changes
-// nothing, so the file needs no release-specific atomic package.
-//
-//go:nosplit
-func syscopeLoad64(p *uint64) uint64 {
-	for {
-		v := *p
-		if syscopeCas64(p, v, v) {
-			return v
-		}
-	}
-}
-
 // syscopeCrashStack is the stack syscopeAtCrash needs below it, with
 // room to spare: syscopeWrite's deepest chain (through syscopeSite and
 // funcline) takes under 1.5KB on amd64. A system stack is 8KB on go1.16

@@ -91,14 +91,29 @@ func syscopeSlotCalls(s *syscopeSlot) uint64 {
 	// 0 ticks lands in bucket 0 (SYSCOPE_TIMED): with max 0, bucket 0
 	// holds them all. An unused slot then costs two loads at a dump, not
 	// 64 (a thousand threads' 16 slots each, inside the stopped world).
-	if s.max == 0 {
-		return s.hist[0]
-	}
 	var n uint64
-	for i := range s.hist { // by index: a range value would copy the array onto the nosplit stack
+	for i, top := 0, syscopeTopBucket(s.max); i <= top; i++ { // by index: a range value would copy the array onto the nosplit stack
 		n += s.hist[i]
 	}
 	return n
+}
+
+// syscopeTopBucket is the highest histogram bucket a slot whose max is
+// max can have calls in: SYSCOPE_TIMED puts a call of dt ticks in the
+// bucket of dt's top bit and raises max (unsigned) to at least dt, so
+// no bucket above max's top bit is used. A fold adds 20-odd buckets,
+// not 64.
+//
+//go:nosplit
+func syscopeTopBucket(max uint64) int {
+	b := 0
+	for k := 32; k > 0; k >>= 1 {
+		if max>>k != 0 {
+			max >>= k
+			b += k
+		}
+	}
+	return b
 }
 
 // syscopeM is one M's record. m.syscope points at it (see the plan's

@@ -71,6 +71,7 @@ func syscopeLiveRead(out *syscopeLive) {
 			Gosched() // a snapshot or another live read: wait for it
 			continue
 		}
+		syscopeWarm()
 		syscopeStopWorld()
 		mp := acquirem()
 		mp.syscope.snapWriting = 1 // see syscopeSnapshot

@@ -159,6 +159,7 @@ func syscopeSnapWoken() bool {
 // preemption, no rescheduling), so that an ending on another thread
 // waits for a writer that is running, never for one that is parked.
 func syscopeSnapshot() bool {
+	syscopeWarm()
 	start := nanotime()
 	syscopeStopWorld()
 	mp := acquirem()

@@ -126,6 +126,21 @@ var (
 	// is lost.
 	syscopeMarks     [syscopeMarkCap]struct{ g, mark uint64 }
 	syscopeMarkSpill uint64
+	// syscopeMarkUsed has bit i set while syscopeMarks[i] may hold a g or
+	// a mark, so that a collection reads 2 KiB, not the whole table, with
+	// the world stopped. An adder sets it after its CAS and its add (a
+	// mark added to an entry as it is released included); only the
+	// collector clears it, for an entry it finds empty, then reads the
+	// entry again and sets the bit back if it is not (syscopeMarkIdle):
+	// with locked instructions on both sides, an entry that is used
+	// always has its bit set once its adder is done.
+	syscopeMarkUsed [syscopeMarkCap / 64]uint64
+	// syscopeStksList lists the stack table's claimed entries, each as
+	// its index plus one (0: listed, not yet written), syscopeStksN of
+	// them: entries are never released, and a collection reads those,
+	// not the whole table (1.3 MB).
+	syscopeStksList [syscopeStackCap]uint64
+	syscopeStksN    uint64
 	// syscopeMarkSeen[i] is the epoch of the collection that took
 	// syscopeMarks[i]'s goroutine from its M (syscopeStacksCollect); only
 	// the holder of the snapshot claim touches it.
@@ -151,6 +166,7 @@ func syscopeMarkAdd(gp *g, v uint64) {
 		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
 		if syscopeLoad64(&e.g) == k {
 			syscopeXadd64(&e.mark, v)
+			syscopeMarkSetUsed((h + i) & (syscopeMarkCap - 1))
 			return
 		}
 	}
@@ -158,10 +174,69 @@ func syscopeMarkAdd(gp *g, v uint64) {
 		e := &syscopeMarks[(h+i)&(syscopeMarkCap-1)]
 		if syscopeCas64(&e.g, 0, k) {
 			syscopeXadd64(&e.mark, v)
+			syscopeMarkSetUsed((h + i) & (syscopeMarkCap - 1))
 			return
 		}
 	}
 	syscopeXadd64(&syscopeMarkSpill, v)
+}
+
+//go:nosplit
+func syscopeMarkSetUsed(j uint64) { syscopeOr64(&syscopeMarkUsed[j/64], 1<<(j%64)) }
+
+// syscopeMarkIdle reports whether entry j is empty, clearing its bit in
+// syscopeMarkUsed if so (see there). Only the collector calls it.
+func syscopeMarkIdle(j uint64) bool {
+	e := &syscopeMarks[j]
+	if syscopeLoad64(&e.g) != 0 || syscopeLoad64(&e.mark) != 0 {
+		return false
+	}
+	syscopeAnd64(&syscopeMarkUsed[j/64], ^(1 << (j % 64)))
+	if syscopeLoad64(&e.g) != 0 || syscopeLoad64(&e.mark) != 0 {
+		syscopeMarkSetUsed(j)
+		return false
+	}
+	return true
+}
+
+// syscopeMarkEach calls f for every entry of the mark table that may be
+// in use.
+func syscopeMarkEach(f func(j uint64)) {
+	for w := range syscopeMarkUsed {
+		for u := syscopeLoad64(&syscopeMarkUsed[w]); u != 0; u &= u - 1 {
+			j := uint64(w)*64 + uint64(syscopeCtz64(u))
+			if !syscopeMarkIdle(j) {
+				f(j)
+			}
+		}
+	}
+}
+
+// syscopeStksEach calls f for every entry of the stack table that has
+// been claimed, then for the truncated entry.
+func syscopeStksEach(f func(i int)) {
+	n := syscopeLoad64(&syscopeStksN)
+	if n > syscopeStackCap {
+		n = syscopeStackCap
+	}
+	for k := uint64(0); k < n; k++ {
+		if v := syscopeLoad64(&syscopeStksList[k]); v != 0 {
+			f(int(v - 1))
+		}
+	}
+	f(syscopeStackCap)
+}
+
+// syscopeCtz64 is the number of trailing zero bits of u, which is not 0.
+func syscopeCtz64(u uint64) int {
+	n := 0
+	for u&0xffffffff == 0 {
+		u, n = u>>32, n+32
+	}
+	for u&1 == 0 {
+		u, n = u>>1, n+1
+	}
+	return n
 }
 
 // syscopeMarkTake returns gp's mark and releases its entry; gp's own M
@@ -210,8 +285,11 @@ func syscopeMarkPeek(gp *g) uint64 {
 	return 0
 }
 
-// Assembly helpers (syscope_amd64.s); syscopeLoad64 is in
-// syscope_endings.go.
+// Assembly helpers (syscope_amd64.s).
+func syscopeLoad64(p *uint64) uint64
+func syscopeXaddNew(p *uint64, d uint64) uint64
+func syscopeOr64(p *uint64, v uint64)
+func syscopeAnd64(p *uint64, v uint64)
 func syscopeStore64(p *uint64, v uint64)
 func syscopeXchg64(p *uint64, v uint64) uint64
 
@@ -350,6 +428,10 @@ probe:
 					e.pc[j] = pcs[j]
 				}
 				syscopeStore64(&e.ready, 1)
+				// Listed before any count is added to it.
+				if l := syscopeXaddNew(&syscopeStksN, 1); l <= syscopeStackCap {
+					syscopeStore64(&syscopeStksList[l-1], (h+i)&(syscopeStackCap-1)+1)
+				}
 				return e
 			}
 			eh = syscopeLoad64(&e.hash)
@@ -654,16 +736,14 @@ func syscopeStacksCollect() {
 		return
 	}
 	safe := syscopeStacksSafe()
-	for i := range syscopeStks {
+	// An entry never claimed has counts of 0 in the table and in the
+	// snapshot, both zeroed at start.
+	syscopeStksEach(func(i int) {
 		e, s := &syscopeStks[i], &syscopeStksSnap[i]
-		if e.hash == 0 && i < syscopeStackCap { // never claimed: its counts are 0 (a plain load, not five CASes)
-			*s = syscopeStkSnap{}
-			continue
-		}
 		s.calls, s.ticks = syscopeLoad64(&e.calls), syscopeLoad64(&e.ticks)
 		s.lost, s.retakes, s.threads = syscopeLoad64(&e.lost), syscopeLoad64(&e.retakes), syscopeLoad64(&e.threads)
 		s.inflight = 0
-	}
+	})
 	// The goroutines in system calls, which the fold listed from allm,
 	// then those with marks, from the mark table: each once (the epoch
 	// stamps the mark entries of the first), and no step per goroutine
@@ -681,28 +761,28 @@ func syscopeStacksCollect() {
 				syscopeStkCollectG(gp, mp, true, syscopeMarkPeekStamp(gp), safe)
 			}
 		}
-		for i := range syscopeMarks {
+		syscopeMarkEach(func(i uint64) {
 			e := &syscopeMarks[i]
 			gp := (*g)(unsafe.Pointer(uintptr(syscopeLoad64(&e.g))))
 			if gp == nil || syscopeMarkSeen[i] == syscopeMarkEpoch {
-				continue
+				return
 			}
 			if mp := gp.m; mp != nil && syscopeInSyscall(gp, mp) {
-				continue // in a call: listed, unless it is new (not with the world stopped)
+				return // in a call: listed, unless it is new (not with the world stopped)
 			}
 			if mark := syscopeLoad64(&e.mark); mark != 0 {
 				syscopeStkCollectG(gp, nil, false, mark, safe)
 			}
-		}
+		})
 	}
 	// Marks in released entries and the spill: on no stack.
 	spill := syscopeLoad64(&syscopeMarkSpill)
-	for i := range syscopeMarks {
+	syscopeMarkEach(func(i uint64) {
 		e := &syscopeMarks[i]
 		if syscopeLoad64(&e.g) == 0 {
 			spill += syscopeLoad64(&e.mark)
 		}
-	}
+	})
 	if spill != 0 {
 		syscopeStkAdd(syscopeStackFind(syscopeKeyNone, &syscopeStksBuf, 0), spill, false)
 	}
