@@ -193,7 +193,7 @@ func syscopeMetricsFoldOnce(f *syscopeMetricsSums) bool {
 		}
 	}
 	f.calls[syscopePathRuntime], f.errors[syscopePathRuntime] = calls, eintr
-	f.inflight = syscopeInflight(false)
+	f.inflight = syscopeInflight()
 	return clean
 }
 

@@ -102,6 +102,9 @@ func syscopeCollect() bool {
 	s.rt = syscopeRtGlobal
 	s.open = 0
 	recording := false
+	var inflight uint64
+	safe := syscopeStacksSafe()
+	syscopeMarkEpoch++
 	for mp := allm; mp != nil; mp = mp.alllink {
 		// The M's entry and exit counts and open state before its figures
 		// are read (syscopeLoad64 orders the reads): checked again after
@@ -109,11 +112,21 @@ func syscopeCollect() bool {
 		e1, x1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]), syscopeExits(mp)
 		o1 := mp.syscopeOpen
 		inCall := syscopeAddEvents(&s.ev, mp)
-		if o1 != 0 && inCall && mp.curg != nil && readgstatus(mp.curg)&^_Gscan == _Gsyscall {
-			if o1 >= 2 {
-				recording = true // a call half in its slot
-			} else {
-				s.open++
+		if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall {
+			if o1 != 0 && inCall {
+				if o1 >= 2 {
+					recording = true // a call half in its slot
+				} else {
+					s.open++
+				}
+			}
+			// In flight, counted here from the goroutine's state, as
+			// syscopeInflight does, while the M's lines are in the cache.
+			if !syscopeInC(mp) && uintptr(unsafe.Pointer(mp)) != syscopeBadSignalM {
+				if inflight < uint64(len(syscopeInSys)) {
+					syscopeListInSys(inflight, gp, mp, safe)
+				}
+				inflight++
 			}
 		}
 		r := mp.syscope
@@ -169,7 +182,7 @@ func syscopeCollect() bool {
 		}
 	}
 	clean := syscopeFoldClean(done) && !recording
-	s.inflight = syscopeInflight(true)
+	s.inflight, syscopeInSysN = inflight, inflight
 	return clean
 }
 
@@ -181,34 +194,29 @@ func syscopeCollect() bool {
 // into the cache first, the stopped world pays a fraction of that. The
 // rules are syscope_read.go's (the warm-up).
 func syscopeWarm() {
+	// Exactly the lines the fold reads (syscopeCollect), no more: a
+	// line the fold does not need evicts one it does.
 	var sink uint64
 	for mp := allm; mp != nil; mp = mp.alllink {
-		sink += mp.syscopeEv[0] + mp.syscopeEv[len(mp.syscopeEv)-1] + uint64(mp.syscopeOpen) + mp.procid
-		if gp := mp.curg; gp != nil {
-			sink += uint64(readgstatus(gp)) + uint64(uintptr(unsafe.Pointer(gp.m)))
-			if syscopeProf {
-				j := syscopeMarkHash(gp)
-				sink += syscopeMarks[j].g + syscopeMarkSeen[j]
-			}
+		sink += mp.syscopeEv[0] + mp.syscopeEv[len(mp.syscopeEv)-1] + uint64(mp.syscopeOpen)
+		if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall && !syscopeInC(mp) && syscopeProf {
+			j := syscopeMarkHash(gp)
+			sink += syscopeMarks[j].g + syscopeMarkSeen[j]
 		}
 		r := mp.syscope
 		if r == nil {
 			continue
 		}
-		sink += r.rt[0] + r.rt[len(r.rt)-1] + r.used + r.stkEnter + r.stkIdx + r.inflightEnter
-		if syscopeProf && r.stkIdx < uint64(len(syscopeStks)) {
-			sink += syscopeStksSnap[r.stkIdx].calls
-		}
+		sink += r.rt[0] + r.rt[len(r.rt)/2] + r.rt[len(r.rt)-1] + r.used + r.stkEnter + r.stkIdx
 		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
 			if u&1 == 0 {
 				continue
 			}
 			sl := &r.slots[i]
-			sink += sl.key + sl.max + sl.hist[0]
-			if sl.max != 0 {
-				for b := 0; b < len(sl.hist); b += 8 { // a cache line's worth of buckets
-					sink += sl.hist[b]
-				}
+			top := syscopeTopBucket(sl.max)
+			sink += sl.key
+			for b := 0; b <= top; b += 8 { // a cache line's worth of buckets
+				sink += sl.hist[b]
 			}
 		}
 	}
@@ -338,23 +346,17 @@ func syscopeSlotTrap(key uint64) uint64 {
 // state and not derived from the counters, so that the conservation
 // check means something. A goroutine in _Gsyscall is the curg of the M
 // it entered on, so allm holds them all: the walk costs one step per
-// thread, none per goroutine. The caller holds sched.lock, or is the
-// crash hook. The M a fatal signal on a C thread took is left out
-// (syscopeBadSignalM). The dump's fold (list set) lists them in
-// syscopeInSys for the stacks' collector; metrics.Read, which may run
-// beside it, does not.
-func syscopeInflight(list bool) uint64 {
+// thread, none per goroutine. The caller holds sched.lock. The M a fatal
+// signal on a C thread took is left out (syscopeBadSignalM). The dump's
+// fold (syscopeCollect) counts them by the same rule in its own walk,
+// and lists them in syscopeInSys for the stacks' collector; metrics.Read,
+// which may run beside it, calls this.
+func syscopeInflight() uint64 {
 	var n uint64
 	for mp := allm; mp != nil; mp = mp.alllink {
 		if gp := mp.curg; gp != nil && syscopeInSyscall(gp, mp) && uintptr(unsafe.Pointer(mp)) != syscopeBadSignalM {
-			if list && n < uint64(len(syscopeInSys)) {
-				syscopeInSys[n] = uintptr(unsafe.Pointer(gp))
-			}
 			n++
 		}
-	}
-	if list {
-		syscopeInSysN = n
 	}
 	return n
 }
@@ -372,11 +374,33 @@ func syscopeInSyscall(gp *g, mp *m) bool {
 
 // syscopeInSys lists, as *g, the goroutines the dump's latest fold found
 // in system calls, syscopeInSysN of them (a count past the end means the
-// list is partial). Only the holder of the snapshot claim touches it.
+// list is partial), with each one's mark (syscopeInSysMark) and, when
+// its M says it is still at the stack the last collection found it at,
+// that stack's index plus one (syscopeInSysStk; 0: to be unwound). The
+// fold reads them while the M's, the goroutine's and the record's lines
+// are in the cache; the stacks' collector, run after it, would miss on
+// each again (0.1 µs a thread). Only the holder of the snapshot claim
+// touches them, or the crash hook.
 var (
-	syscopeInSys  [4096]uintptr
-	syscopeInSysN uint64
+	syscopeInSys     [4096]uintptr
+	syscopeInSysMark [4096]uint64
+	syscopeInSysStk  [4096]uint32
+	syscopeInSysN    uint64
 )
+
+// syscopeListInSys puts gp, in a system call on mp, at i in syscopeInSys,
+// with its mark and, if known, its stack (see syscopeStkCollectG).
+func syscopeListInSys(i uint64, gp *g, mp *m, safe bool) {
+	syscopeInSys[i] = uintptr(unsafe.Pointer(gp))
+	syscopeInSysMark[i], syscopeInSysStk[i] = 0, 0
+	if !syscopeProf {
+		return
+	}
+	syscopeInSysMark[i] = syscopeMarkPeekStamp(gp) // a crash dump's too: a table read
+	if r := mp.syscope; safe && r != nil && r.stkEnter == syscopeStkEnter(mp) && r.stkG == uintptr(unsafe.Pointer(gp)) {
+		syscopeInSysStk[i] = uint32(r.stkIdx) + 1
+	}
+}
 
 // syscopeCollectConsistent collects the snapshot with the world stopped,
 // letting the goroutines already leaving a system call finish their exit

@@ -751,14 +751,22 @@ func syscopeStacksCollect() {
 	// system call or gets a mark, and one that leaves its call meanwhile
 	// takes its mark into the table itself (a lost-P exit); a collection
 	// that raced it does not balance and is taken again.
-	syscopeMarkEpoch++
 	if syscopeInSysN > uint64(len(syscopeInSys)) {
+		syscopeMarkEpoch++            // the fold's stamps are of no use here
 		syscopeStacksCollectAll(safe) // more than the list holds
 	} else {
+		// The fold stamped their marks (syscopeListInSys). One that has
+		// left its call since is still counted at it, with the mark the
+		// fold read: its lost-P exit, counted meanwhile, makes the
+		// collection unbalanced, and it is taken again.
 		for i := uint64(0); i < syscopeInSysN; i++ {
+			if k := syscopeInSysStk[i]; k != 0 {
+				syscopeStkAdd(&syscopeStks[k-1], syscopeInSysMark[i], true)
+				continue
+			}
 			gp := (*g)(unsafe.Pointer(syscopeInSys[i]))
 			if mp := gp.m; mp != nil && syscopeInSyscall(gp, mp) {
-				syscopeStkCollectG(gp, mp, true, syscopeMarkPeekStamp(gp), safe)
+				syscopeStkCollectG(gp, mp, true, syscopeInSysMark[i], safe)
 			}
 		}
 		syscopeMarkEach(func(i uint64) {
@@ -815,7 +823,7 @@ func syscopeStkCollectG(gp *g, mp *m, in bool, mark uint64, safe bool) {
 	var enter uint64
 	if in && safe {
 		r = mp.syscope
-		enter = mp.syscopeEv[syscopeEvEnter] + mp.syscopeEv[syscopeEvEnterBlock] + 1 // 0: none kept
+		enter = syscopeStkEnter(mp)
 		if r != nil && r.stkEnter == enter && r.stkG == uintptr(unsafe.Pointer(gp)) {
 			syscopeStkAdd(&syscopeStks[r.stkIdx], mark, in)
 			return
@@ -839,6 +847,12 @@ func syscopeStkCollectG(gp *g, mp *m, in bool, mark uint64, safe bool) {
 		r.stkEnter, r.stkG = enter, uintptr(unsafe.Pointer(gp))
 		r.stkIdx = uint64((uintptr(unsafe.Pointer(e)) - uintptr(unsafe.Pointer(&syscopeStks[0]))) / unsafe.Sizeof(syscopeStks[0]))
 	}
+}
+
+// syscopeStkEnter is mp's entries plus one, as its record keeps them
+// with the stack its call in flight was found at (0: none kept).
+func syscopeStkEnter(mp *m) uint64 {
+	return mp.syscopeEv[syscopeEvEnter] + mp.syscopeEv[syscopeEvEnterBlock] + 1
 }
 
 // syscopeScanCallers unwinds gp into syscopeStksBuf under its _Gscan bit,
