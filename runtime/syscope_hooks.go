@@ -160,9 +160,9 @@ type syscopeM struct {
 	key   uint64
 	cause uintptr
 	cand  uintptr // the goroutine of the P sysmon is about to retake (a *g)
-	// The trap a dump read for the M's call in flight, and the M's entry
-	// count then, plus one (syscopeInflightTrapOnce).
-	inflightTrap, inflightEnter uint64
+	// The trap read for the M's call in flight, with the M's entry count
+	// then, plus one, packed in one word (syscopeInflightPack).
+	inflight uint64
 	// The stack a dump found the M's goroutine at in its call in flight:
 	// stkG (a *g), the M's entries then plus one, and the entry's index
 	// in the stack table (syscopeStkCollectG).

@@ -64,6 +64,10 @@
 //     leads on down the list), curg (gs are never freed), the record
 //     (held while read; its slot block is never unmapped) and the mark
 //     table (static). A race costs a cache miss later, nothing else.
+//     It also reads, from /proc, the system call of each thread blocked
+//     in one that no dump has read yet (syscopeWarmInflight), and stores
+//     it in the M's record in one word, checked against the M's counts
+//     before and after and by the dump that uses it.
 //   - A crash dump (syscopeAtCrash): no lock may be taken and nothing
 //     allocated; one fold, marked "consistent": false, and no other
 //     goroutine's stack (what it would unwind goes to a stack of no
@@ -199,11 +203,14 @@ func syscopeWarm() {
 	var sink uint64
 	for mp := allm; mp != nil; mp = mp.alllink {
 		sink += mp.syscopeEv[0] + mp.syscopeEv[len(mp.syscopeEv)-1] + uint64(mp.syscopeOpen)
+		r := mp.syscope
 		if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall && !syscopeInC(mp) && syscopeProf {
 			j := syscopeMarkHash(gp)
 			sink += syscopeMarks[j].g + syscopeMarkSeen[j]
+			if r != nil {
+				syscopeWarmInflight(mp, gp, r)
+			}
 		}
-		r := mp.syscope
 		if r == nil {
 			continue
 		}

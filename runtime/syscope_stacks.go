@@ -115,7 +115,6 @@ var (
 	syscopeStks     [syscopeStackCap + 1]syscopeStk
 	syscopeStksSnap [syscopeStackCap + 1]syscopeStkSnap
 	syscopeStksBuf  [syscopeStackDepth]uintptr // the dump's unwinding buffer
-	syscopeProcBuf  [128]byte
 
 	// syscopeMarks holds the marks of goroutines whose Ps sysmon took, by
 	// g: g is the *g as an integer (gs are never freed, so an entry never
@@ -897,26 +896,72 @@ func syscopeStacksSafe() bool {
 
 // syscopeInflightTrapOnce is syscopeInflightTrap, read once per call: a
 // snapshot that finds the M's entry count unchanged since the last dump
-// read it finds its thread still in that call, and reads no file. A
-// thousand threads blocked across snapshots then cost a compare each,
-// not an open, a read and a close inside the stopped world.
+// or warm-up read it finds its thread still in that call, and reads no
+// file. A thousand threads blocked across snapshots then cost a compare
+// each, not an open, a read and a close inside the stopped world; the
+// warm-up (syscopeWarmInflight) reads the calls that are new, with the
+// world running.
 func syscopeInflightTrapOnce(mp *m) uint64 {
 	r := mp.syscope
 	n := mp.syscopeEv[syscopeEvEnter] + 1 // 0: never read
-	if r != nil && r.inflightEnter == n {
-		return r.inflightTrap
-	}
-	t := syscopeInflightTrap(mp)
 	if r != nil {
-		r.inflightEnter, r.inflightTrap = n, t
+		if en, t := syscopeInflightUnpack(syscopeLoad64(&r.inflight)); en == n&syscopeInflightMax {
+			return t
+		}
+	}
+	var buf [32]byte
+	t := syscopeInflightTrap(mp, &buf)
+	if r != nil {
+		syscopeStore64(&r.inflight, syscopeInflightPack(n, t))
 	}
 	return t
 }
 
+// syscopeWarmInflight reads, with the world running, the trap of mp's
+// call in flight if no dump has read it yet, for the next dump to find
+// (syscopeInflightTrapOnce). It keeps what it read only if the M was in
+// the same call, not yet returned (its flag still 1), before and after.
+func syscopeWarmInflight(mp *m, gp *g, r *syscopeM) {
+	n := mp.syscopeEv[syscopeEvEnter] + 1
+	if en, _ := syscopeInflightUnpack(syscopeLoad64(&r.inflight)); en == n&syscopeInflightMax || mp.syscopeOpen != 1 {
+		return
+	}
+	x := syscopeExits(mp)
+	if n-1 <= x {
+		return // not in a call of its own (an extra M in C, say)
+	}
+	var buf [32]byte
+	t := syscopeInflightTrap(mp, &buf)
+	if mp.syscopeEv[syscopeEvEnter]+1 == n && syscopeExits(mp) == x && mp.syscopeOpen == 1 && mp.curg == gp && readgstatus(gp)&^_Gscan == _Gsyscall {
+		syscopeStore64(&r.inflight, syscopeInflightPack(n, t))
+	}
+}
+
+// An M's entry count plus one and the trap of its call in flight share a
+// word: two readers that store it at once (a warm-up and a live read's)
+// never leave one's count with the other's trap. The count keeps its low
+// 52 bits; a trap that is not a number below 4095 (unknown) packs as 4095.
+const syscopeInflightMax = 1<<52 - 1
+
+func syscopeInflightPack(n, trap uint64) uint64 {
+	if trap >= 4095 {
+		trap = 4095
+	}
+	return n&syscopeInflightMax<<12 | trap
+}
+
+func syscopeInflightUnpack(w uint64) (n, trap uint64) {
+	n, trap = w>>12, w&4095
+	if trap == 4095 {
+		trap = syscopeKeyUnknown
+	}
+	return n, trap
+}
+
 // syscopeInflightTrap reads the number of the system call mp's thread
-// is blocked in from /proc/self/task/TID/syscall: the wrapper learns it
-// only when the call returns.
-func syscopeInflightTrap(mp *m) uint64 {
+// is blocked in from /proc/self/task/TID/syscall, into buf: the wrapper
+// learns it only when the call returns.
+func syscopeInflightTrap(mp *m, buf *[32]byte) uint64 {
 	var path [64]byte // "/proc/self/task/" + TID + "/syscall"
 	k := syscopeAppend(path[:], 0, "/proc/self/task/", mp.procid, true)
 	syscopeCStr(path[:], syscopeAppend(path[:], k, "/syscall", 0, false)) // fits: 16+20+8+1 <= 64
@@ -927,15 +972,15 @@ func syscopeInflightTrap(mp *m) uint64 {
 		return syscopeKeyUnknown
 	}
 	const sysRead = 0
-	r := syscopeSyscall6(sysRead, fd, uintptr(unsafe.Pointer(&syscopeProcBuf[0])), uintptr(len(syscopeProcBuf)), 0, 0, 0)
+	r := syscopeSyscall6(sysRead, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
 	syscopeSyscall6(syscopeSysClose, fd, 0, 0, 0, 0, 0)
 	if int(r) <= 0 {
 		return syscopeKeyUnknown
 	}
 	var trap uint64
 	j := 0
-	for ; j < int(r) && syscopeProcBuf[j] >= '0' && syscopeProcBuf[j] <= '9'; j++ {
-		trap = trap*10 + uint64(syscopeProcBuf[j]-'0')
+	for ; j < int(r) && buf[j] >= '0' && buf[j] <= '9'; j++ {
+		trap = trap*10 + uint64(buf[j]-'0')
 	}
 	if j == 0 { // "running", or -1: not in a system call
 		return syscopeKeyUnknown
