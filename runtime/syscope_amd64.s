@@ -79,6 +79,13 @@ TEXT runtime·syscopeLoad64(SB),NOSPLIT,$0-16
 	MOVQ	AX, ret+8(FP)
 	RET
 
+// func syscopePrefetch(addr uintptr)
+// Asks for addr's cache line, without waiting for it; it never faults.
+TEXT runtime·syscopePrefetch(SB),NOSPLIT,$0-8
+	MOVQ	addr+0(FP), AX
+	PREFETCHT0	(AX)
+	RET
+
 // func syscopeStore64(p *uint64, v uint64)
 // XCHG: the store is ordered after every earlier one and seen at once.
 TEXT runtime·syscopeStore64(SB),NOSPLIT,$0-16

@@ -14,7 +14,9 @@ import "unsafe"
 
 // syscopeSnap is the dump's snapshot; static so that writing it
 // allocates nothing and works however the process is exiting.
-var syscopeSnap struct {
+var syscopeSnap syscopeSnapT
+
+type syscopeSnapT struct {
 	ev   [syscopeNumEvents]uint64
 	stat [syscopePaths][syscopeTraps]syscopeStat
 	// used marks the rows of stat that may be non-zero; every other row

@@ -18,4 +18,5 @@ func syscopeForcegcTake()      { forcegc.idle = 0 }
 func syscopePanicking() bool   { return atomic.Load(&panicking) != 0 }
 
 // Before go1.21 an extra M is dropped after every callback.
-func syscopeInC(mp *m) bool { return false }
+func syscopeInC(mp *m) bool    { return false }
+func syscopeInCPrefetch(mp *m) {}

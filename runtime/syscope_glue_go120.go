@@ -16,4 +16,5 @@ func syscopeForcegcTake()      { forcegc.idle.Store(false) }
 func syscopePanicking() bool   { return panicking.Load() != 0 }
 
 // Before go1.21 an extra M is dropped after every callback.
-func syscopeInC(mp *m) bool { return false }
+func syscopeInC(mp *m) bool    { return false }
+func syscopeInCPrefetch(mp *m) {}

@@ -6,6 +6,8 @@
 
 package runtime
 
+import "unsafe"
+
 func syscopeStopWorld()  { stopTheWorld(stwReadMemStats) }
 func syscopeStartWorld() { startTheWorld() }
 
@@ -15,4 +17,5 @@ func syscopeForcegcIdle() bool { return forcegc.idle.Load() }
 func syscopeForcegcTake()      { forcegc.idle.Store(false) }
 func syscopePanicking() bool   { return panicking.Load() != 0 }
 
-func syscopeInC(mp *m) bool { return mp.isExtraInC }
+func syscopeInC(mp *m) bool    { return mp.isExtraInC }
+func syscopeInCPrefetch(mp *m) { syscopePrefetch(uintptr(unsafe.Pointer(&mp.isExtraInC))) }

@@ -50,6 +50,7 @@ func syscopeEarly() {
 	mp.syscope = &syscopeM0
 	mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
 	mp.syscopeOpen = 1 // see syscopeEnter
+	syscopeMsAdd(mp, &syscopeM0)
 	syscopeRec = true
 }
 
@@ -70,6 +71,8 @@ func syscopeEarlyEnd(on bool) {
 		return
 	}
 	syscopeRec = false
+	syscopeMsRemove(&syscopeM0)
+	syscopeMsBroken = true // no M is listed from here
 	mp.syscope = nil
 	mp.syscopeSlots = 0
 }

@@ -170,6 +170,8 @@ type syscopeM struct {
 	stkEnter, stkIdx uint64
 	// snapWriting is set while this M writes a snapshot (syscopeSnapshot).
 	snapWriting uint32
+	// msIdx is the M's index in syscopeMs plus one (0: not listed).
+	msIdx uint32
 }
 
 type syscopeStat struct {
@@ -323,6 +325,57 @@ func syscopeAllocM(mp *m) {
 	syscopeSeed(r, uintptr(unsafe.Pointer(mp)))
 	mp.syscope = r
 	mp.syscopeSlots = uintptr(unsafe.Pointer(&syscopeNoSlots))
+	lock(&sched.lock)
+	syscopeMsAdd(mp, r)
+	unlock(&sched.lock)
+}
+
+// syscopeMs lists every M with a record, as *m, syscopeMsN of them, in no
+// order; sched.lock guards it. The dump's fold walks it instead of allm:
+// a list lets it ask for the lines of the Ms a few ahead of the one it
+// reads (syscopeCollect), where allm is a chain whose next link is known
+// only once the current M's line has come. An M is listed by allocm
+// before it joins allm and delisted by mexit before it leaves, so every
+// M on allm is listed, and a listed M is alive. Once more Ms than it
+// holds have lived at once (syscopeMsBroken), or with SYSCOPE=off, the
+// fold walks allm. The entries are uintptrs: mexit must not have write
+// barriers, and allm keeps the Ms alive.
+var (
+	syscopeMs       [16384]uintptr
+	syscopeMsN      uint64
+	syscopeMsBroken bool
+)
+
+// syscopeMsAdd lists mp, whose record is r; sched.lock is held, or the
+// process has one thread (syscopeEarly).
+//
+//go:nosplit
+func syscopeMsAdd(mp *m, r *syscopeM) {
+	if syscopeMsN == uint64(len(syscopeMs)) {
+		syscopeMsBroken = true
+		return
+	}
+	syscopeMs[syscopeMsN] = uintptr(unsafe.Pointer(mp))
+	syscopeMsN++
+	r.msIdx = uint32(syscopeMsN)
+}
+
+// syscopeMsRemove delists mp, whose record is r, moving the last M into
+// its place; sched.lock is held.
+//
+//go:nosplit
+func syscopeMsRemove(r *syscopeM) {
+	k := r.msIdx
+	if k == 0 {
+		return
+	}
+	r.msIdx = 0
+	last := syscopeMs[syscopeMsN-1]
+	syscopeMs[k-1] = last
+	syscopeMsN--
+	if k-1 != uint32(syscopeMsN) {
+		(*m)(unsafe.Pointer(last)).syscope.msIdx = k
+	}
 }
 
 // syscopeFreeSlots lists the slot blocks of the Ms that have exited,
@@ -660,6 +713,7 @@ func syscopeMExit(mp *m) {
 	if r == nil {
 		return
 	}
+	syscopeMsRemove(r)
 	for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
 		if u&1 != 0 {
 			syscopeFlush(&r.slots[i])

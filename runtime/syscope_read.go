@@ -21,8 +21,9 @@
 //     (syscopeFoldClean), and a reader that needs exact figures folds again
 //     until it is. Likewise a call between its claim and the last of its
 //     figures (m.syscopeOpen == 2, see SYSCOPE_CLAIM) makes a fold unclean.
-//   - allm is walked under sched.lock, which keeps Ms from leaving it
-//     (mexit folds the M into the globals under the same lock). No reader
+//   - allm, or the dump's list of the same Ms (syscopeMs), is walked
+//     under sched.lock, which keeps Ms from leaving it (mexit folds the M
+//     into the globals and delists it under the same lock). No reader
 //     walks allgs: a goroutine in a system call is found on its M
 //     (syscopeInflight), one with marks in the mark table, so no cost
 //     grows with the goroutines.
@@ -105,89 +106,171 @@ func syscopeCollect() bool {
 	syscopeCopyUsed()
 	s.rt = syscopeRtGlobal
 	s.open = 0
-	recording := false
-	var inflight uint64
-	safe := syscopeStacksSafe()
-	syscopeMarkEpoch++
-	for mp := allm; mp != nil; mp = mp.alllink {
-		// The M's entry and exit counts and open state before its figures
-		// are read (syscopeLoad64 orders the reads): checked again after
-		// them.
-		e1, x1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]), syscopeExits(mp)
-		o1 := mp.syscopeOpen
-		inCall := syscopeAddEvents(&s.ev, mp)
-		if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall {
-			if o1 != 0 && inCall {
-				if o1 >= 2 {
-					recording = true // a call half in its slot
-				} else {
-					s.open++
-				}
+	f := syscopeFold{s: s, safe: syscopeStacksSafe()}
+	for w := range syscopeMarkSeen {
+		syscopeMarkSeen[w] = 0
+	}
+	if syscopeMsBroken {
+		for mp := allm; mp != nil; mp = mp.alllink {
+			f.m(mp)
+		}
+	} else {
+		// The list lets the fold ask for the lines of the Ms ahead of the
+		// one it reads: the Ms' own lines syscopeAhead ahead, then the
+		// goroutine's and the record's, whose addresses are in those,
+		// half as far, then the slots', in the record. A thousand
+		// threads' lines are a few cache misses each otherwise (0.25 µs
+		// a thread with the world stopped, three times that without the
+		// warm-up), and the Ms are 2 KiB apart, so their lines compete
+		// for the same few cache sets and do not stay from the warm-up.
+		n := int(syscopeMsN)
+		for i := 0; i < n; i++ {
+			if j := i + syscopeAhead; j < n {
+				syscopePrefetchM((*m)(unsafe.Pointer(syscopeMs[j])))
 			}
-			// In flight, counted here from the goroutine's state, as
-			// syscopeInflight does, while the M's lines are in the cache.
-			if !syscopeInC(mp) && uintptr(unsafe.Pointer(mp)) != syscopeBadSignalM {
-				if inflight < uint64(len(syscopeInSys)) {
-					syscopeListInSys(inflight, gp, mp, safe)
-				}
-				inflight++
+			if j := i + syscopeAhead/2; j < n {
+				syscopePrefetchG((*m)(unsafe.Pointer(syscopeMs[j])))
+			}
+			if j := i + syscopeAhead/4; j < n {
+				syscopePrefetchSlots((*m)(unsafe.Pointer(syscopeMs[j])))
+			}
+			f.m((*m)(unsafe.Pointer(syscopeMs[i])))
+		}
+	}
+	clean := syscopeFoldClean(done) && !f.recording
+	s.inflight, syscopeInSysN = f.inflight, f.inflight
+	return clean
+}
+
+// syscopeAhead is how many Ms ahead the fold asks for their lines.
+const syscopeAhead = 8
+
+// syscopeFold is one fold's state: the snapshot it adds to, whether a
+// call was half recorded, the goroutines in flight, and whether stacks
+// may be read (syscopeStacksSafe).
+type syscopeFold struct {
+	s         *syscopeSnapT
+	recording bool
+	inflight  uint64
+	safe      bool
+}
+
+// m adds mp's figures to the fold.
+func (f *syscopeFold) m(mp *m) {
+	s := f.s
+	// The M's entry and exit counts and open state before its figures
+	// are read (syscopeLoad64 orders the reads): checked again after
+	// them.
+	e1, x1 := syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]), syscopeExits(mp)
+	o1 := mp.syscopeOpen
+	inCall := syscopeAddEvents(&s.ev, mp)
+	if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall {
+		if o1 != 0 && inCall {
+			if o1 >= 2 {
+				f.recording = true // a call half in its slot
+			} else {
+				s.open++
 			}
 		}
-		r := mp.syscope
-		if r == nil {
-			continue
+		// In flight, counted here from the goroutine's state, as
+		// syscopeInflight does, while the M's lines are in the cache.
+		if !syscopeInC(mp) && uintptr(unsafe.Pointer(mp)) != syscopeBadSignalM {
+			if f.inflight < uint64(len(syscopeInSys)) {
+				syscopeListInSys(f.inflight, gp, mp, f.safe)
+			}
+			f.inflight++
 		}
+	}
+	if r := mp.syscope; r != nil {
 		for j := range r.rt {
 			s.rt[syscopeRtMSite[j]] += r.rt[j]
 		}
 		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
-			if u&1 == 0 {
-				continue
+			if u&1 != 0 {
+				syscopeFoldSlot(s, &r.slots[i])
 			}
-			sl := &r.slots[i]
-			top := syscopeTopBucket(sl.max)
-			var calls uint64
-			for b := 0; b <= top; b++ {
-				calls += sl.hist[b]
-			}
-			if calls == 0 {
-				continue
-			}
-			p, t := syscopeSlotPath(sl.key), syscopeSlotTrap(sl.key)
-			s.used[p][t/64] |= 1 << (t % 64)
-			st := &s.stat[p][t]
-			st.calls += calls
-			st.errors += sl.errors
-			st.eintr += sl.eintr
-			st.total += sl.total
-			st.long += sl.long
-			if m := sl.max; m > st.max {
-				st.max = m
-			}
-			if lm := sl.longMax; lm > st.longMax {
-				st.longMax = lm
-				st.longPC = sl.longPC
-			}
-			for b := 0; b <= top; b++ {
-				st.hist[b] += sl.hist[b]
-			}
-		}
-		// A call that the M finished while its figures were read was
-		// counted open, then claimed as well (1 run in 23 of
-		// unknown.txtar had a row of -1): its open state moved on (open,
-		// recording, exiting), it exited, or another entry began. The
-		// exit rearms the flag to 1, the value it was read at, after the
-		// exit is counted (or, on the slow path, sets 3 first), so the
-		// exits tell a call that went all the way round (a row of -1 in
-		// 1 of 12 torture runs when only the flag was compared). Fold
-		// again.
-		if syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]) != e1 || syscopeExits(mp) != x1 || mp.syscopeOpen != o1 {
-			recording = true
 		}
 	}
-	clean := syscopeFoldClean(done) && !recording
-	s.inflight, syscopeInSysN = inflight, inflight
-	return clean
+	// A call that the M finished while its figures were read was
+	// counted open, then claimed as well (1 run in 23 of
+	// unknown.txtar had a row of -1): its open state moved on (open,
+	// recording, exiting), it exited, or another entry began. The
+	// exit rearms the flag to 1, the value it was read at, after the
+	// exit is counted (or, on the slow path, sets 3 first), so the
+	// exits tell a call that went all the way round (a row of -1 in
+	// 1 of 12 torture runs when only the flag was compared). Fold
+	// again.
+	if syscopeLoad64(&mp.syscopeEv[syscopeEvEnter]) != e1 || syscopeExits(mp) != x1 || mp.syscopeOpen != o1 {
+		f.recording = true
+	}
+}
+
+// syscopeFoldSlot adds slot sl's figures to s.
+func syscopeFoldSlot(s *syscopeSnapT, sl *syscopeSlot) {
+	top := syscopeTopBucket(sl.max)
+	var calls uint64
+	for b := 0; b <= top; b++ {
+		calls += sl.hist[b]
+	}
+	if calls == 0 {
+		return
+	}
+	p, t := syscopeSlotPath(sl.key), syscopeSlotTrap(sl.key)
+	s.used[p][t/64] |= 1 << (t % 64)
+	st := &s.stat[p][t]
+	st.calls += calls
+	st.errors += sl.errors
+	st.eintr += sl.eintr
+	st.total += sl.total
+	st.long += sl.long
+	if m := sl.max; m > st.max {
+		st.max = m
+	}
+	if lm := sl.longMax; lm > st.longMax {
+		st.longMax = lm
+		st.longPC = sl.longPC
+	}
+	for b := 0; b <= top; b++ {
+		st.hist[b] += sl.hist[b]
+	}
+}
+
+// syscopePrefetchM, syscopePrefetchG and syscopePrefetchSlots ask for
+// the lines of mp that the fold reads, in the order their addresses
+// become known. A pointer they read may be stale: a prefetch of any
+// address is harmless, and none faults.
+func syscopePrefetchM(mp *m) {
+	syscopePrefetch(uintptr(unsafe.Pointer(&mp.curg)))
+	syscopePrefetch(uintptr(unsafe.Pointer(&mp.syscopeEv[0])))
+	syscopePrefetch(uintptr(unsafe.Pointer(&mp.syscopeEv[len(mp.syscopeEv)-1])))
+	syscopePrefetch(uintptr(unsafe.Pointer(&mp.syscopeSlots)))
+	syscopeInCPrefetch(mp)
+}
+
+func syscopePrefetchG(mp *m) {
+	if gp := mp.curg; gp != nil {
+		syscopePrefetch(uintptr(unsafe.Pointer(&gp.atomicstatus)))
+		if syscopeProf {
+			j := syscopeMarkHash(gp)
+			syscopePrefetch(uintptr(unsafe.Pointer(&syscopeMarks[j])))
+		}
+	}
+	if r := mp.syscope; r != nil {
+		p := uintptr(unsafe.Pointer(r))
+		for o := uintptr(0); o < unsafe.Sizeof(*r); o += 64 {
+			syscopePrefetch(p + o)
+		}
+	}
+}
+
+func syscopePrefetchSlots(mp *m) {
+	if r := mp.syscope; r != nil {
+		for i, u := 0, syscopeSlotsUsed(r); u != 0; i, u = i+1, u>>1 {
+			if u&1 != 0 {
+				syscopePrefetch(uintptr(unsafe.Pointer(&r.slots[i])))
+			}
+		}
+	}
 }
 
 // syscopeWarm loads, with the world running, what the next fold and
@@ -206,7 +289,7 @@ func syscopeWarm() {
 		r := mp.syscope
 		if gp := mp.curg; gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall && !syscopeInC(mp) && syscopeProf {
 			j := syscopeMarkHash(gp)
-			sink += syscopeMarks[j].g + syscopeMarkSeen[j]
+			sink += syscopeMarks[j].g
 			if r != nil {
 				syscopeWarmInflight(mp, gp, r)
 			}

@@ -140,11 +140,12 @@ var (
 	// not the whole table (1.3 MB).
 	syscopeStksList [syscopeStackCap]uint64
 	syscopeStksN    uint64
-	// syscopeMarkSeen[i] is the epoch of the collection that took
-	// syscopeMarks[i]'s goroutine from its M (syscopeStacksCollect); only
-	// the holder of the snapshot claim touches it.
-	syscopeMarkSeen  [syscopeMarkCap]uint64
-	syscopeMarkEpoch uint64
+	// syscopeMarkSeen has bit i set when the fold took syscopeMarks[i]'s
+	// goroutine from its M (syscopeListInSys), so that the collector's
+	// walk of the table passes it over (syscopeStacksCollect); the fold
+	// clears it first. Only the holder of the snapshot claim touches it,
+	// or the crash hook.
+	syscopeMarkSeen [syscopeMarkCap / 64]uint64
 )
 
 //go:nosplit
@@ -198,19 +199,6 @@ func syscopeMarkIdle(j uint64) bool {
 	return true
 }
 
-// syscopeMarkEach calls f for every entry of the mark table that may be
-// in use.
-func syscopeMarkEach(f func(j uint64)) {
-	for w := range syscopeMarkUsed {
-		for u := syscopeLoad64(&syscopeMarkUsed[w]); u != 0; u &= u - 1 {
-			j := uint64(w)*64 + uint64(syscopeCtz64(u))
-			if !syscopeMarkIdle(j) {
-				f(j)
-			}
-		}
-	}
-}
-
 // syscopeStksEach calls f for every entry of the stack table that has
 // been claimed, then for the truncated entry.
 func syscopeStksEach(f func(i int)) {
@@ -255,15 +243,15 @@ func syscopeMarkTake(gp *g) uint64 {
 	return 0
 }
 
-// syscopeMarkPeekStamp is syscopeMarkPeek that also stamps gp's entry
-// with the collection's epoch, so that the collector's walk of the mark
-// table passes it over (syscopeStacksCollect).
+// syscopeMarkPeekStamp is syscopeMarkPeek that also sets gp's entry's
+// bit in syscopeMarkSeen, so that the collector's walk of the mark table
+// passes it over (syscopeStacksCollect).
 func syscopeMarkPeekStamp(gp *g) uint64 {
 	k, h := uint64(uintptr(unsafe.Pointer(gp))), syscopeMarkHash(gp)
 	for i := uint64(0); i < syscopeMarkProbes; i++ {
 		j := (h + i) & (syscopeMarkCap - 1)
 		if e := &syscopeMarks[j]; syscopeLoad64(&e.g) == k {
-			syscopeMarkSeen[j] = syscopeMarkEpoch
+			syscopeMarkSeen[j/64] |= 1 << (j % 64)
 			return syscopeLoad64(&e.mark)
 		}
 	}
@@ -286,6 +274,7 @@ func syscopeMarkPeek(gp *g) uint64 {
 
 // Assembly helpers (syscope_amd64.s).
 func syscopeLoad64(p *uint64) uint64
+func syscopePrefetch(addr uintptr)
 func syscopeXaddNew(p *uint64, d uint64) uint64
 func syscopeOr64(p *uint64, v uint64)
 func syscopeAnd64(p *uint64, v uint64)
@@ -750,8 +739,8 @@ func syscopeStacksCollect() {
 	// system call or gets a mark, and one that leaves its call meanwhile
 	// takes its mark into the table itself (a lost-P exit); a collection
 	// that raced it does not balance and is taken again.
-	if syscopeInSysN > uint64(len(syscopeInSys)) {
-		syscopeMarkEpoch++            // the fold's stamps are of no use here
+	all := syscopeInSysN > uint64(len(syscopeInSys))
+	if all {
 		syscopeStacksCollectAll(safe) // more than the list holds
 	} else {
 		// The fold stamped their marks (syscopeListInSys). One that has
@@ -768,28 +757,37 @@ func syscopeStacksCollect() {
 				syscopeStkCollectG(gp, mp, true, syscopeInSysMark[i], safe)
 			}
 		}
-		syscopeMarkEach(func(i uint64) {
-			e := &syscopeMarks[i]
-			gp := (*g)(unsafe.Pointer(uintptr(syscopeLoad64(&e.g))))
-			if gp == nil || syscopeMarkSeen[i] == syscopeMarkEpoch {
-				return
-			}
-			if mp := gp.m; mp != nil && syscopeInSyscall(gp, mp) {
-				return // in a call: listed, unless it is new (not with the world stopped)
-			}
-			if mark := syscopeLoad64(&e.mark); mark != 0 {
-				syscopeStkCollectG(gp, nil, false, mark, safe)
-			}
-		})
 	}
-	// Marks in released entries and the spill: on no stack.
+	// One walk of the mark entries in use, less those the fold stamped
+	// (their goroutines are in calls, listed): a goroutine with a mark
+	// and out of its call, unless the walk of every goroutine took it;
+	// and the marks in released entries and the spill, on no stack.
 	spill := syscopeLoad64(&syscopeMarkSpill)
-	syscopeMarkEach(func(i uint64) {
-		e := &syscopeMarks[i]
-		if syscopeLoad64(&e.g) == 0 {
-			spill += syscopeLoad64(&e.mark)
+	for w := range syscopeMarkUsed {
+		u := syscopeLoad64(&syscopeMarkUsed[w])
+		if !all {
+			u &^= syscopeMarkSeen[w]
 		}
-	})
+		for ; u != 0; u &= u - 1 {
+			j := uint64(w)*64 + uint64(syscopeCtz64(u))
+			if syscopeMarkIdle(j) {
+				continue
+			}
+			e := &syscopeMarks[j]
+			gp := (*g)(unsafe.Pointer(uintptr(syscopeLoad64(&e.g))))
+			switch {
+			case gp == nil:
+				spill += syscopeLoad64(&e.mark)
+			case all:
+			case gp.m != nil && syscopeInSyscall(gp, gp.m):
+				// in a call: listed, unless it is new (not with the world stopped)
+			default:
+				if mark := syscopeLoad64(&e.mark); mark != 0 {
+					syscopeStkCollectG(gp, nil, false, mark, safe)
+				}
+			}
+		}
+	}
 	if spill != 0 {
 		syscopeStkAdd(syscopeStackFind(syscopeKeyNone, &syscopeStksBuf, 0), spill, false)
 	}
