@@ -397,7 +397,7 @@ const (
 	// A block starts a colour into its stride: 0 to 47 cache lines, so
 	// that slot 0 stays in the block's first page. Blocks 16 KiB apart
 	// put every M's slot 0 in the same few sets of the cache, and a
-	// fold of a thousand threads missed on each (about 0.1 µs a thread
+	// fold of a thousand threads missed on each (about 0.05 µs a thread
 	// inside the stopped world). The page of slack is address space,
 	// never touched.
 	syscopeBlockStride  = syscopeBlockSize + 4096

@@ -415,11 +415,12 @@ probe:
 				for j := 0; j < k; j++ {
 					e.pc[j] = pcs[j]
 				}
-				syscopeStore64(&e.ready, 1)
-				// Listed before any count is added to it.
+				// Listed before it is ready, so before another thread can
+				// find it and add a count to it.
 				if l := syscopeXaddNew(&syscopeStksN, 1); l <= syscopeStackCap {
 					syscopeStore64(&syscopeStksList[l-1], (h+i)&(syscopeStackCap-1)+1)
 				}
+				syscopeStore64(&e.ready, 1)
 				return e
 			}
 			eh = syscopeLoad64(&e.hash)
