@@ -16,10 +16,11 @@
 //
 //	read   24 goroutines block in read(2) on a pipe inside main.blockRead,
 //	       started 2ms apart, until main writes 24 bytes
-//	fsync  16 goroutines each append 4 KiB to a file of their own and
-//	       fsync it, 40 times, inside main.appendSync
+//	fsync  16 goroutines each create a file of their own, append 4 KiB
+//	       to it and fsync it, 40 times, inside main.appendSync
 //	http   a net/http server whose handler makes a 20ms nanosleep inside
-//	       main.handlerSleep, and 64 clients making 10 requests each
+//	       main.handlerSleep, and 64 clients making 10 requests each,
+//	       from a second process as a service's clients are
 //	cgo    16 goroutines, started 2ms apart, each make 5 cgo calls that
 //	       sleep 20ms in C (usleep) inside main.cgoBlock
 //	mixed  24 goroutines, started 2ms apart, block in read(2) on pipes of
@@ -29,13 +30,24 @@
 // and runs each -runs times (3 by default) with SYSCOPE_OUT. Each run's
 // final dump must balance (dump.Check) and its stacks must add up to its
 // totals exactly: threads to thread_create, retakes to sysmon_retake,
-// lost_p to the lost-P exits; otherwise the run fails. The table gives,
-// per toolchain and pattern, each run's threads charged to the blocking
-// functions over the threads made (for mixed, long+short), and the most
-// threads outside them in any run, against the bound of 3 (the runtime's
-// own: sysmon's thread and the threads its start-up makes). A second table
-// names the stacks outside, by their innermost frames, summed over every
-// run.
+// lost_p to the lost-P exits; otherwise the run fails. The program's
+// first act in main.main is to print the kernel's count of its threads
+// (/proc/self/status) less the first: the threads the runtime made before
+// main.main, which are outside the blocking functions whatever charges
+// them, so a run that has fewer outside fails too. The same program built
+// without the overlay gives the count of a vanilla runtime.
+//
+// The table gives, per toolchain and pattern, each run's threads charged
+// to the blocking functions over the threads made (for mixed, long+short)
+// and, as the most of any run: the threads outside them; of those, the
+// threads made before main.main (start; vanilla, the vanilla build's);
+// the threads outside made after main.main starts (after); the threads on
+// stacks of the runtime's frames alone (runtime) and on stacks with the
+// program's (other). The last column holds "yes" when no run had more than
+// 3 outside (the bound of issue 19, the runtime's own), "start" when one
+// did but every thread outside was made before main.main, and "no"
+// otherwise. A second table names the stacks outside, by their innermost
+// frames, summed over every run.
 //
 // When every run succeeded the tables go to -o (docs/attribution.md by
 // default), with the date, the machine, the toolchains, the command and
@@ -45,6 +57,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -109,7 +122,7 @@ func main() {
 	loadStart := measure.LoadAvg()
 	var table bytes.Buffer
 	out := io.MultiWriter(os.Stdout, &table)
-	fmt.Fprintf(out, "%-10s %-6s %-32s %7s %7s %5s %s\n", "toolchain", "case", "on the functions / threads", "outside", "runtime", "other", fmt.Sprintf("<= %d", bound))
+	fmt.Fprintf(out, "%-10s %-6s %-26s %7s %5s %7s %5s %7s %5s %s\n", "toolchain", "case", "on the functions / threads", "outside", "start", "vanilla", "after", "runtime", "other", fmt.Sprintf("<= %d", bound))
 	outside := map[string]map[string]uint64{} // pattern -> stack -> threads, over all runs
 
 	bindir, err := os.MkdirTemp("", "syscope-attribution-bin-")
@@ -133,19 +146,30 @@ func main() {
 		check(os.WriteFile(filepath.Join(dir, "cgo.go"), []byte(progCgo), 0o644))
 		gobin := filepath.Join(ov.GOROOT, "bin")
 		env := append(ov.Env(), "GOENV=off", "GOFLAGS=", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		vanillaEnv := []string{"GOENV=off", "GOFLAGS=", "GOTOOLCHAIN=local", "GOROOT=" + t.GOROOT}
 		for bin, cgo := range map[string]string{"prog": "0", "prog-cgo": "1"} {
 			if _, err := measure.Run(dir, append(env, "CGO_ENABLED="+cgo), syscope, "build", "-o", bin, "."); err != nil {
+				log.Fatal(err)
+			}
+			if _, err := measure.Run(dir, append(vanillaEnv, "CGO_ENABLED="+cgo), filepath.Join(t.GOROOT, "bin", "go"), "build", "-o", bin+"-vanilla", "."); err != nil {
 				log.Fatal(err)
 			}
 		}
 		for _, p := range patterns {
 			var cells []string
-			most, mostRuntime, mostOther := 0, 0, 0
+			most, mostStart, mostAfter, mostRuntime, mostOther, vanillaStart := 0, 0, 0, 0, 0, 0
 			for i := 0; i < *runs; i++ {
 				bin := "prog"
 				if p.cgo {
 					bin = "prog-cgo"
 				}
+				vs, err := vanillaStartThreads(filepath.Join(dir, bin+"-vanilla"), p)
+				if err != nil {
+					log.Printf("%s %s vanilla run %d: %v", t.Release, p.name, i+1, err)
+					failed = true
+					continue
+				}
+				vanillaStart = max(vanillaStart, int(vs))
 				r, err := measureRun(filepath.Join(dir, bin), p, filepath.Join(dir, fmt.Sprintf("%s-%d.json", p.name, i)))
 				if err != nil {
 					log.Printf("%s %s run %d: %v", t.Release, p.name, i+1, err)
@@ -154,6 +178,8 @@ func main() {
 				}
 				cells = append(cells, r.cell())
 				most = max(most, int(r.total-r.sum()))
+				mostStart = max(mostStart, int(r.start))
+				mostAfter = max(mostAfter, int(r.total-r.sum()-r.start))
 				mostRuntime = max(mostRuntime, int(r.runtime))
 				mostOther = max(mostOther, int(r.total-r.sum()-r.runtime))
 				if outside[p.name] == nil {
@@ -163,11 +189,7 @@ func main() {
 					outside[p.name][k] += v
 				}
 			}
-			ok := "yes"
-			if most > bound {
-				ok = "no"
-			}
-			fmt.Fprintf(out, "%-10s %-6s %-32s %7d %7d %5d %s\n", t.Release, p.name, strings.Join(cells, " "), most, mostRuntime, mostOther, ok)
+			fmt.Fprintf(out, "%-10s %-6s %-26s %7d %5d %5d %7d %7d %5d %s\n", t.Release, p.name, strings.Join(cells, " "), most, mostStart, vanillaStart, mostAfter, mostRuntime, mostOther, verdict(most, mostAfter))
 		}
 		os.RemoveAll(dir)
 	}
@@ -195,17 +217,24 @@ func main() {
 	if *outDoc == "" {
 		return
 	}
-	fmt.Fprintf(&doc.Body, "The thread-creation profile's rule (docs/stacks.md) on patterns that\n")
-	fmt.Fprintf(&doc.Body, "services have, each run %d times per toolchain with GOMAXPROCS=2 (`go doc\n", *runs)
-	fmt.Fprintf(&doc.Body, "./tools/attribution` describes them). Each cell is one run: the threads\n")
-	fmt.Fprintf(&doc.Body, "charged to stacks through the blocking functions over the dump's\n")
-	fmt.Fprintf(&doc.Body, "thread_create (for mixed, readLong+readShort); \"outside\" is the most\n")
-	fmt.Fprintf(&doc.Body, "threads of one run charged elsewhere, against a bound of %d, the runtime's\n", bound)
-	fmt.Fprintf(&doc.Body, "own; \"runtime\" is the most of one run on stacks of the runtime's frames\n")
-	fmt.Fprintf(&doc.Body, "alone, \"other\" the most on stacks with the program's frames (its other\n")
-	fmt.Fprintf(&doc.Body, "system calls, charged by the same rule). In every run the stacks' threads, retakes and lost_p add up to the\n")
-	fmt.Fprintf(&doc.Body, "dump's thread_create, sysmon_retake and lost-P exits exactly, and the dump\n")
-	fmt.Fprintf(&doc.Body, "balances; a run where they did not would have failed the bench.\n\n")
+	fmt.Fprintf(&doc.Body, `The thread-creation profile's rule (docs/stacks.md) on patterns that
+services have, each run %d times per toolchain with GOMAXPROCS=2 (`+"`go doc\n./tools/attribution`"+` describes them and the columns). Each cell is one
+run: the threads charged to stacks through the blocking functions over
+the dump's thread_create (for mixed, readLong+readShort). The other
+columns are the most of any run: "outside", the threads charged
+elsewhere; "start", the threads the runtime had made before main.main
+(the kernel's count, /proc/self/status, less the first thread), and
+"vanilla", the same for the program built without the overlay; "after",
+the threads outside made once main.main had started; "runtime" and
+"other", the threads outside on stacks of the runtime's frames alone and
+on stacks with the program's. The last column is "yes" when no run had
+more than %d outside (the runtime's own), "start" when one did but every
+thread outside was made before main.main, "no" otherwise. In every run the
+stacks' threads, retakes and lost_p add up to the dump's thread_create,
+sysmon_retake and lost-P exits exactly, and the dump balances; a run where
+they did not would have failed the bench.
+
+`, *runs, bound)
 	fmt.Fprintf(&doc.Body, "```\n%s```\n\n", table.Bytes())
 	fmt.Fprintf(&doc.Body, "## The threads outside\n\n")
 	fmt.Fprintf(&doc.Body, "Every stack charged with threads outside the blocking functions, by its\n")
@@ -217,12 +246,26 @@ func main() {
 	log.Printf("wrote %s", *outDoc)
 }
 
+// verdict is the table's last column for a pattern whose runs had at
+// most outside threads outside the blocking functions and at most after
+// of them made once main.main had started.
+func verdict(outside, after int) string {
+	switch {
+	case outside <= bound:
+		return "yes"
+	case after == 0:
+		return "start"
+	}
+	return "no"
+}
+
 // result is one run's threads.
 type result struct {
 	total   uint64            // thread_create
 	on      []uint64          // threads on stacks through each of the pattern's funcs
 	outside map[string]uint64 // threads on other stacks, by innermost frames
 	runtime uint64            // of those, threads on stacks of the runtime's frames alone
+	start   uint64            // threads the kernel counted before main.main, less the first
 }
 
 func (r *result) sum() uint64 {
@@ -242,20 +285,83 @@ func (r *result) cell() string {
 	return strings.Join(on, "+") + "/" + strconv.FormatUint(r.total, 10)
 }
 
-// measureRun runs bin for one pattern, reads its dump from file and
-// checks that it balances and that its stacks add up to its totals.
+// measureRun runs bin for one pattern, GOMAXPROCS=2, and for the http
+// pattern its clients, reads its dump from file and checks that it
+// balances and that its stacks add up to its totals.
 func measureRun(bin string, p pattern, file string) (*result, error) {
 	cmd := exec.Command(bin, p.name)
-	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+file)
-	out, err := cmd.CombinedOutput()
-	if err != nil || string(out) != "done\n" {
-		return nil, fmt.Errorf("%v: %q", err, out)
+	cmd.Env = append(os.Environ(), "SYSCOPE_OUT="+file, "GOMAXPROCS=2")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var lines []string
+	var clientErr error
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if addr, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+			client := exec.Command(bin, "http-client", addr)
+			client.Env = append(os.Environ(), "GOMAXPROCS=2")
+			if out, err := client.CombinedOutput(); err != nil {
+				clientErr = fmt.Errorf("http-client: %v: %q", err, out)
+				cmd.Process.Kill()
+			}
+		}
+	}
+	err = cmd.Wait()
+	if clientErr != nil {
+		return nil, clientErr
+	}
+	if err != nil || len(lines) < 2 || lines[len(lines)-1] != "done" {
+		return nil, fmt.Errorf("%v: %q, stderr %q", err, lines, stderr.Bytes())
+	}
+	start, err := strconv.ParseUint(strings.TrimPrefix(lines[0], "start "), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("first line %q: %v", lines[0], err)
 	}
 	d, err := dump.Read(file)
 	if err != nil {
 		return nil, err
 	}
-	return tally(d, p)
+	r, err := tally(d, p)
+	if err != nil {
+		return nil, err
+	}
+	r.start = start
+	// No blocking function has run before main.main, so every thread
+	// made then is outside them.
+	if out := r.total - r.sum(); out < start {
+		return nil, fmt.Errorf("%d threads outside the blocking functions, fewer than the %d the kernel counted before main.main", out, start)
+	}
+	return r, nil
+}
+
+// vanillaStartThreads runs bin, the program built without the overlay,
+// for pattern p and returns the threads its runtime made before
+// main.main: the first line it prints. It stops the program there.
+func vanillaStartThreads(bin string, p pattern) (uint64, error) {
+	cmd := exec.Command(bin, p.name)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	cmd.Process.Kill()
+	cmd.Wait()
+	if err != nil {
+		return 0, fmt.Errorf("reading its first line: %v", err)
+	}
+	return strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(line), "start "), 10, 64)
 }
 
 // tally charges each stack's threads to the first of p's functions on

@@ -60,3 +60,18 @@ func TestTally(t *testing.T) {
 		t.Error("a dump without stacks was tallied")
 	}
 }
+
+// TestVerdict: a pattern over the bound passes as "start" only when no
+// thread outside was made after main.main started.
+func TestVerdict(t *testing.T) {
+	for _, c := range []struct {
+		outside, after int
+		want           string
+	}{
+		{3, 0, "yes"}, {3, 1, "yes"}, {4, 0, "start"}, {4, 1, "no"}, {6, 2, "no"},
+	} {
+		if got := verdict(c.outside, c.after); got != c.want {
+			t.Errorf("verdict(%d, %d) = %q, want %q", c.outside, c.after, got, c.want)
+		}
+	}
+}

@@ -1,15 +1,21 @@
 package main
 
-// prog is the measured program: "prog PATTERN" runs one pattern of
-// goroutines that block in system calls or cgo calls, each inside a
-// function of its own (the patterns' funcs), and prints "done". It
-// builds with every supported release (go1.16's library). progCgo adds
+// prog is the measured program: "prog PATTERN" prints "start N", the
+// threads the runtime made before main.main (the kernel's count of the
+// process's threads, less the first), runs one pattern of goroutines that
+// block in system calls or cgo calls, each inside a function of its own
+// (the patterns' funcs), and prints "done". Its only system calls
+// outside those functions are that count's and the http pattern's
+// server's: the http pattern's clients are a second process, "prog
+// http-client ADDR", as a service's clients are. It builds with every
+// supported release (go1.16's library). progCgo adds
 // the cgo pattern where cgo is enabled; the other patterns run in a build
 // without cgo, as a service without C has no thread that cgo starts
 // (the template thread).
 const prog = `package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -17,10 +23,30 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
 )
+
+// startThreads is the kernel's count of this process's threads less the
+// first: the threads the runtime made before main.main.
+func startThreads() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		panic(err)
+	}
+	i := bytes.Index(b, []byte("\nThreads:"))
+	if i < 0 {
+		panic("no Threads in /proc/self/status")
+	}
+	f := bytes.Fields(b[i+len("\nThreads:"):])
+	n, err := strconv.Atoi(string(f[0]))
+	if err != nil {
+		panic(err)
+	}
+	return n - 1
+}
 
 //go:noinline
 func blockRead(fd int) {
@@ -29,7 +55,11 @@ func blockRead(fd int) {
 }
 
 //go:noinline
-func appendSync(f *os.File) {
+func appendSync(name string) {
+	f, err := os.Create(name)
+	if err != nil {
+		panic(err)
+	}
 	buf := make([]byte, 4096)
 	for i := 0; i < 40; i++ {
 		f.Write(buf)
@@ -60,6 +90,11 @@ func readShort(fd int) {
 var cgoPattern func(wg *sync.WaitGroup)
 
 func main() {
+	if os.Args[1] == "http-client" {
+		httpClient(os.Args[2])
+		return
+	}
+	fmt.Println("start", startThreads())
 	runtime.GOMAXPROCS(2)
 	var wg sync.WaitGroup
 	switch os.Args[1] {
@@ -83,37 +118,26 @@ func main() {
 		}
 		defer os.RemoveAll(dir)
 		for i := 0; i < 16; i++ {
-			f, err := os.Create(filepath.Join(dir, fmt.Sprint(i)))
-			if err != nil {
-				panic(err)
-			}
+			name := filepath.Join(dir, fmt.Sprint(i))
 			wg.Add(1)
-			go func() { defer wg.Done(); appendSync(f) }()
+			go func() { defer wg.Done(); appendSync(name) }()
 		}
 	case "http":
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			panic(err)
 		}
+		quit := make(chan struct{})
 		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/quit" {
+				close(quit)
+				return
+			}
 			handlerSleep()
 			io.WriteString(w, "ok")
 		}))
-		cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-		for i := 0; i < 64; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := 0; j < 10; j++ {
-					resp, err := cl.Get("http://" + ln.Addr().String())
-					if err != nil {
-						panic(err)
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-			}()
-		}
+		fmt.Println("listening", ln.Addr())
+		<-quit
 	case "cgo":
 		if cgoPattern == nil {
 			fmt.Fprintln(os.Stderr, "built without cgo")
@@ -152,6 +176,32 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Println("done")
+}
+
+// httpClient makes 64 clients' 10 requests each to the http pattern's
+// server at addr, then asks it to quit.
+func httpClient(addr string) {
+	cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	get := func(path string) {
+		resp, err := cl.Get("http://" + addr + path)
+		if err != nil {
+			panic(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 10; j++ {
+				get("/")
+			}
+		}()
+	}
+	wg.Wait()
+	get("/quit")
 }
 `
 
