@@ -109,3 +109,103 @@ next:
 	DECQ	CX
 	JNZ	loop
 	RET
+
+// The loops below make a real system call, getpid(2) by SYSCALL, with
+// nothing of the Go runtime around it, so that what the recorder adds is
+// timed beside the kernel's work, where the parts overlap it. SYSCALL
+// clobbers CX and R11: the count is in SI.
+
+// func loopGetpid(n int, s *state): the bare call.
+TEXT ·loopGetpid(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), SI
+	MOVQ	s+8(FP), BX
+loop:
+	INCQ	state_n(BX)
+	MOVQ	$39, AX
+	SYSCALL
+	DECQ	SI
+	JNZ	loop
+	RET
+
+// func loopGetpidClock(n int, s *state): the call between the clock's
+// two reads, and the difference.
+TEXT ·loopGetpidClock(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), SI
+	MOVQ	s+8(FP), BX
+loop:
+	INCQ	state_n(BX)
+	RDTSC
+	SHLQ	$32, DX
+	LEAQ	(AX)(DX*1), R13
+	MOVQ	$39, AX
+	SYSCALL
+	RDTSC
+	SHLQ	$32, DX
+	ORQ	DX, AX
+	SUBQ	R13, AX
+	ADDQ	AX, state_ticks(BX)
+	DECQ	SI
+	JNZ	loop
+	RET
+
+// func loopGetpidAll(n int, s *state): the call between the clock's two
+// reads, then the slot, the histogram and sampling of the other loops.
+TEXT ·loopGetpidAll(SB),NOSPLIT,$0-16
+	MOVQ	n+0(FP), SI
+	MOVQ	s+8(FP), BX
+	MOVQ	$39, R12
+loop:
+	INCQ	state_n(BX)
+	RDTSC
+	SHLQ	$32, DX
+	LEAQ	(AX)(DX*1), R13
+	MOVQ	$39, AX
+	SYSCALL
+	RDTSC
+	SHLQ	$32, DX
+	ORQ	DX, AX
+	SUBQ	R13, AX
+	ADDQ	AX, state_ticks(BX)
+	// slot
+	CMPB	state_status(BX), $3
+	JNE	next
+	MOVB	$2, state_open(BX)
+	IMUL3Q	$1024, R12, DX
+	ANDQ	$(15*1024), DX
+	LEAQ	state_slots(BX)(DX*1), R8
+	CMPQ	0(R8), R12
+	JNE	next
+	// histogram
+	ADDQ	AX, 8(R8)
+	CMPQ	AX, 16(R8)
+	JLS	2(PC)
+	MOVQ	AX, 16(R8)
+	MOVQ	AX, R10
+	BSRQ	R10, R10
+	INCQ	64(R8)(R10*8)
+	// sampling
+	CMPQ	AX, state_rate(BX)
+	JCC	sampled
+	MOVQ	state_rand(BX), DX
+	MOVQ	DX, R9
+	SHLQ	$13, R9
+	XORQ	R9, DX
+	MOVQ	DX, R9
+	SHRQ	$7, R9
+	XORQ	R9, DX
+	MOVQ	DX, R9
+	SHLQ	$17, R9
+	XORQ	R9, DX
+	MOVQ	DX, state_rand(BX)
+	SHRQ	$32, DX
+	IMULQ	state_rate(BX), DX
+	SHRQ	$32, DX
+	CMPQ	DX, AX
+	JCS	sampled
+	JMP	next
+sampled:
+	INCQ	state_sampled(BX)
+next:
+	DECQ	SI
+	JNZ	loop
+	RET

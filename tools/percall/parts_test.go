@@ -45,4 +45,27 @@ func TestParts(t *testing.T) {
 	if s.sampled != 10 {
 		t.Errorf("loopSample: %d of 10 calls at the rate sampled, want all", s.sampled)
 	}
+
+	// Beside a real call: every getpid is made, timed, and, with the
+	// slot keyed, lands in the histogram.
+	g := &state{status: 3, rate: 1 << 31, rand: 88172645463325252}
+	loopGetpid(10, g)
+	if g.n != 10 {
+		t.Errorf("loopGetpid ran %d times, want 10", g.n)
+	}
+	loopGetpidClock(10, g)
+	if g.n != 20 || g.ticks == 0 {
+		t.Errorf("loopGetpidClock: %d runs and %d ticks, want 20 and some", g.n, g.ticks)
+	}
+	getpidKey(g)
+	g.ticks = 0
+	loopGetpidAll(10, g)
+	slot := g.slots[39*1024&(15*1024):]
+	var calls uint64
+	for b := 0; b < 64; b++ {
+		calls += binary.LittleEndian.Uint64(slot[64+8*b:])
+	}
+	if calls != 10 || binary.LittleEndian.Uint64(slot[8:]) != g.ticks || g.open != 2 {
+		t.Errorf("loopGetpidAll: %d calls in the histogram, total %d, ticks %d, open %d; want 10, the ticks, 2", calls, binary.LittleEndian.Uint64(slot[8:]), g.ticks, g.open)
+	}
 }
