@@ -110,12 +110,16 @@ func main() {
 	doc := &measure.Doc{Title: "What syscope adds to a call, by part", Command: strings.TrimSpace("go run ./tools/percall " + strings.Join(os.Args[1:], " "))}
 	doc.AddToolchain(releases.Local, tc.Release)
 	w := &doc.Body
-	fmt.Fprintf(w, "The getpid loop (1,000,000 calls through syscall.Syscall), %d interleaved runs of each build; the median ns per call:\n\n```\n", *rounds)
+	fmt.Fprintf(w, "The getpid loop (1,000,000 calls through syscall.Syscall), %d interleaved runs of each build: the median ns per call; +ns, the median of each round's difference from vanilla's run, and its quartiles, which show the machine's noise; the ratio, of the medians:\n\n```\n", *rounds)
 	van := median(ns[0])
-	fmt.Fprintf(w, "%-24s %8s %8s %8s\n", "build", "ns/call", "+ns", "ratio")
+	fmt.Fprintf(w, "%-24s %8s %8s %17s %8s\n", "build", "ns/call", "+ns", "+ns p25..p75", "ratio")
 	for i, b := range builds {
 		m := median(ns[i])
-		fmt.Fprintf(w, "%-24s %8.1f %+8.1f %8.3f\n", b.name, m, m-van, m/van)
+		var d []float64
+		for r := range ns[i] {
+			d = append(d, ns[i][r]-ns[0][r])
+		}
+		fmt.Fprintf(w, "%-24s %8.1f %+8.1f %8.1f..%-7.1f %8.3f\n", b.name, m, median(d), quantile(d, 0.25), quantile(d, 0.75), m/van)
 	}
 	fmt.Fprintf(w, "```\n\nThe budget of 1.05x vanilla is %.1f ns a call. What the recorder adds is about the same number of ns whatever the kernel's call costs, so the ratio falls as the machine's calls get slower: compare +ns across machines, not ratios. The recorder's parts, each timed alone in a loop (ns per call, the median of 5 runs less an empty loop's):\n\n```\n", 0.05*van)
 	s := &state{status: 3, rate: 1 << 31, rand: 88172645463325252, dt: 700}
@@ -212,10 +216,13 @@ func getpid(bin string, env []string) float64 {
 	return v
 }
 
-func median(v []float64) float64 {
+func median(v []float64) float64 { return quantile(v, 0.5) }
+
+// quantile is v's q-quantile by nearest rank.
+func quantile(v []float64, q float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
-	return s[len(s)/2]
+	return s[int(q*float64(len(s)-1)+0.5)]
 }
 
 func run(name string, args ...string) {
