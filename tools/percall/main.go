@@ -132,10 +132,7 @@ func main() {
 		return median(t)
 	}
 	empty := binary(loopEmpty)
-	parts := []struct {
-		name string
-		f    func(int, *state)
-	}{
+	parts := []loop{
 		{"clock (2 RDTSC)", loopClock},
 		{"slot", loopSlot},
 		{"histogram", loopHist},
@@ -161,6 +158,12 @@ func main() {
 	check(doc.Write(*out))
 }
 
+// A loop is one of parts_amd64.s's loops, named for the table.
+type loop struct {
+	name string
+	f    func(int, *state)
+}
+
 const besideRounds, besideCalls = 30, 100000
 
 // A besideLine is one loop's time beside a real call.
@@ -174,10 +177,7 @@ type besideLine struct {
 func beside() []besideLine {
 	s := &state{status: 3, rate: 1 << 31, rand: 88172645463325252}
 	getpidKey(s)
-	loops := []struct {
-		name string
-		f    func(int, *state)
-	}{
+	loops := []loop{
 		{"the call", loopGetpid},
 		{"the call and the clock", loopGetpidClock},
 		{"the call, clock, slot, hist., sampling", loopGetpidAll},
