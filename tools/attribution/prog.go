@@ -4,14 +4,14 @@ package main
 // threads the runtime made before main.main (the kernel's count of the
 // process's threads, less the first), runs one pattern of goroutines that
 // block in system calls or cgo calls, each inside a function of its own
-// (the patterns' funcs), and prints "done". Its only system calls
-// outside those functions are that count's and its line's, raw, and the
-// http pattern's server's: the http pattern's clients are a second process, "prog
+// (the patterns' funcs), and prints "done". Its only system calls outside
+// those functions are the count's and its line's, raw, and the http
+// pattern's server's: that pattern's clients are a second process, "prog
 // http-client ADDR", as a service's clients are. It builds with every
-// supported release (go1.16's library). progCgo adds
-// the cgo pattern where cgo is enabled; the other patterns run in a build
-// without cgo, as a service without C has no thread that cgo starts
-// (the template thread).
+// supported release (go1.16's library). progCgo adds the cgo pattern
+// where cgo is enabled; the other patterns run in a build without cgo, as
+// a service without C has no thread that cgo starts (the template
+// thread).
 const prog = `package main
 
 import (
